@@ -1,0 +1,176 @@
+"""SQLAlchemy models of the archive.
+
+Natural keys carry UNIQUE constraints so that every load can be an upsert: re-running a window, or
+running the same task twice at once, leaves the archive as it was. The schema itself is created by
+the Alembic migrations in ``pipeline/archive/migrations``; these models describe it for the code.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from pipeline.archive.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class OutletRow(Base):
+    __tablename__ = "outlets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    homepage: Mapped[str] = mapped_column(String(2048))
+    country: Mapped[str] = mapped_column(String(8))
+    languages: Mapped[str] = mapped_column(String(200), default="")
+    scripts: Mapped[str] = mapped_column(String(100), default="")
+    fulltext: Mapped[bool] = mapped_column(Boolean, default=False)
+    history: Mapped[str] = mapped_column(String(200), default="")
+
+
+class FeedRow(Base):
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    outlet_id: Mapped[int] = mapped_column(ForeignKey("outlets.id"))
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    language: Mapped[str | None] = mapped_column(String(35))
+    section: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="rss")
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    # In the current registry; feeds dropped from it are kept with their history but not polled.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Health: "ok", "failing", "disabled".
+    state: Mapped[str] = mapped_column(String(20), default="ok")
+    failure_score: Mapped[float] = mapped_column(Float, default=0.0)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error_class: Mapped[str | None] = mapped_column(String(40))
+    last_error_message: Mapped[str | None] = mapped_column(Text)
+    last_fetch_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Validators, written in the same transaction as the entries they describe.
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_body_sha256: Mapped[str | None] = mapped_column(String(64))
+    last_unconditional_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CaptureBodyRow(Base):
+    """A fetched document, stored once per distinct body (most polls repeat the last one)."""
+
+    __tablename__ = "capture_bodies"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CaptureRow(Base):
+    __tablename__ = "captures"
+    __table_args__ = (Index("ix_captures_feed_fetched", "feed_id", "fetched_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id"))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    final_url: Mapped[str] = mapped_column(String(2048))
+    http_status: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    body_sha256: Mapped[str] = mapped_column(ForeignKey("capture_bodies.sha256"))
+    # Set once the capture has been parsed and loaded; reprocessing sets it again.
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class FetchRow(Base):
+    """One row per fetch attempt, successful or not."""
+
+    __tablename__ = "fetches"
+    __table_args__ = (Index("ix_fetches_feed_started", "feed_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id"))
+    run_id: Mapped[str | None] = mapped_column(String(250))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str] = mapped_column(String(2048))
+    final_url: Mapped[str | None] = mapped_column(String(2048))
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    bytes: Mapped[int] = mapped_column(Integer, default=0)
+    not_modified: Mapped[bool] = mapped_column(Boolean, default=False)
+    unchanged: Mapped[bool] = mapped_column(Boolean, default=False)
+    items_seen: Mapped[int | None] = mapped_column(Integer)
+    items_new: Mapped[int | None] = mapped_column(Integer)
+    error_class: Mapped[str | None] = mapped_column(String(40))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+    __table_args__ = (
+        Index("ix_articles_published", "published_at"),
+        Index("ix_articles_outlet_published", "outlet_id", "published_at"),
+        Index("ix_articles_content_hash", "content_hash"),
+        Index("ix_articles_story", "story_id"),
+    )
+
+    # Stable id: a hash of the canonical URL (fallback: guid, then content hash).
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    outlet_id: Mapped[int] = mapped_column(ForeignKey("outlets.id"))
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id"))
+    url: Mapped[str | None] = mapped_column(String(2048), unique=True)
+    guid: Mapped[str | None] = mapped_column(String(2048))
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)
+    body_text: Mapped[str | None] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(String(500))
+    authors: Mapped[str | None] = mapped_column(String(1000))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_raw: Mapped[str | None] = mapped_column(String(200))
+    date_flag: Mapped[str | None] = mapped_column(String(40))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    language: Mapped[str | None] = mapped_column(String(35))
+    script: Mapped[str | None] = mapped_column(String(4))
+    language_confidence: Mapped[float | None] = mapped_column(Float)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    story_id: Mapped[str | None] = mapped_column(String(32))
+    duplicate_of: Mapped[str | None] = mapped_column(String(32))
+    syndicated_from: Mapped[str | None] = mapped_column(String(200))
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+
+
+class QuarantineRow(Base):
+    """Items that could not be loaded, with the reason; nothing else in their feed is lost."""
+
+    __tablename__ = "quarantine"
+    __table_args__ = (UniqueConstraint("feed_id", "item_key", "reason"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id"))
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+    item_key: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(60))
+    detail: Mapped[str | None] = mapped_column(Text)
+    excerpt: Mapped[str | None] = mapped_column(Text)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,166 @@
+"""Writes to the archive: registry sync, fetch attempts, raw captures."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import Connection, Engine, select, update
+
+from pipeline.archive.models import CaptureBodyRow, CaptureRow, FeedRow, FetchRow, OutletRow
+from pipeline.archive.upsert import upsert
+from pipeline.sources.registry import Registry
+
+OUTLETS = OutletRow.__table__
+FEEDS = FeedRow.__table__
+CAPTURES = CaptureRow.__table__
+BODIES = CaptureBodyRow.__table__
+FETCHES = FetchRow.__table__
+
+
+@dataclass(frozen=True)
+class FeedRef:
+    feed_id: int
+    url: str
+    outlet_slug: str
+    language: str | None
+    etag: str | None
+    last_modified: str | None
+    last_body_sha256: str | None
+
+    @property
+    def label(self) -> str:
+        path = urlsplit(self.url).path.strip("/") or "/"
+        return f"{self.outlet_slug}:{path}"
+
+
+def sync_registry(connection: Connection, registry: Registry) -> int:
+    """Upsert outlets and feeds from the registry; returns the number of feeds listed."""
+    outlet_rows = [
+        {
+            "slug": o.slug,
+            "name": o.name,
+            "homepage": o.homepage,
+            "country": o.country,
+            "languages": ",".join(o.languages),
+            "scripts": ",".join(o.scripts),
+            "fulltext": o.fulltext,
+            "history": ",".join(o.history),
+        }
+        for o in registry.outlets
+    ]
+    upsert(
+        connection,
+        OUTLETS,
+        outlet_rows,
+        ["slug"],
+        [k for k in outlet_rows[0] if k != "slug"] if outlet_rows else [],
+    )
+    ids = dict(connection.execute(select(OUTLETS.c.slug, OUTLETS.c.id)).all())
+    feed_rows = [
+        {
+            "outlet_id": ids[outlet.slug],
+            "url": feed.url,
+            "language": feed.language or (outlet.languages[0] if outlet.languages else None),
+            "section": feed.section,
+            "kind": feed.kind,
+            "verified": feed.verified,
+            "active": True,
+        }
+        for outlet, feed in registry.feeds()
+    ]
+    upsert(
+        connection,
+        FEEDS,
+        feed_rows,
+        ["url"],
+        ["outlet_id", "language", "section", "kind", "verified", "active"],
+    )
+    return len(feed_rows)
+
+
+def ensure_adhoc_feed(connection: Connection, url: str) -> int:
+    """A feed given on the command line that the registry does not list: its own outlet."""
+    host = (urlsplit(url).hostname or "unknown").lower()
+    slug = f"adhoc-{host}"
+    upsert(
+        connection,
+        OUTLETS,
+        [
+            {
+                "slug": slug,
+                "name": host,
+                "homepage": f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/",
+                "country": "",
+                "languages": "",
+                "scripts": "",
+                "fulltext": False,
+                "history": "",
+            }
+        ],
+        ["slug"],
+    )
+    outlet_id = connection.execute(select(OUTLETS.c.id).where(OUTLETS.c.slug == slug)).scalar_one()
+    upsert(
+        connection,
+        FEEDS,
+        [{"outlet_id": outlet_id, "url": url, "kind": "rss", "verified": False, "active": True}],
+        ["url"],
+    )
+    return connection.execute(select(FEEDS.c.id).where(FEEDS.c.url == url)).scalar_one()
+
+
+def feed_refs(connection: Connection, feed_ids: list[int] | None = None) -> list[FeedRef]:
+    """Active, not disabled feeds (or exactly ``feed_ids``), in id order."""
+    query = (
+        select(
+            FEEDS.c.id, FEEDS.c.url, OUTLETS.c.slug, FEEDS.c.language, FEEDS.c.etag,
+            FEEDS.c.last_modified, FEEDS.c.last_body_sha256,
+        )
+        .join(OUTLETS, OUTLETS.c.id == FEEDS.c.outlet_id)
+        .order_by(FEEDS.c.id)
+    )  # fmt: skip
+    if feed_ids is not None:
+        query = query.where(FEEDS.c.id.in_(feed_ids))
+    else:
+        query = query.where(FEEDS.c.active.is_(True), FEEDS.c.state != "disabled")
+    return [FeedRef(*row) for row in connection.execute(query)]
+
+
+def store_body(connection: Connection, body: bytes, seen_at: datetime) -> str:
+    """Store a document body once per distinct content; returns its SHA-256."""
+    digest = hashlib.sha256(body).hexdigest()
+    upsert(
+        connection,
+        BODIES,
+        [{"sha256": digest, "size": len(body), "body": body, "first_seen_at": seen_at}],
+        ["sha256"],
+    )
+    return digest
+
+
+def insert_capture(connection: Connection, **values: object) -> int:
+    return connection.execute(
+        CAPTURES.insert().values(**values).returning(CAPTURES.c.id)
+    ).scalar_one()
+
+
+def insert_fetch(connection: Connection, **values: object) -> int:
+    return connection.execute(
+        FETCHES.insert().values(**values).returning(FETCHES.c.id)
+    ).scalar_one()
+
+
+def headers_json(headers: dict[str, str]) -> str:
+    return json.dumps(headers, sort_keys=True, ensure_ascii=False)
+
+
+def set_feed_fields(connection: Connection, feed_id: int, **values: object) -> None:
+    connection.execute(update(FEEDS).where(FEEDS.c.id == feed_id).values(**values))
+
+
+def engine_dialect(engine: Engine) -> str:
+    return engine.dialect.name

@@ -1,0 +1,86 @@
+"""Multi-row upserts that work the same on PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Connection, Table, or_
+from sqlalchemy.dialects import postgresql, sqlite
+
+# Parameters per statement stay well under SQLite's 32,766 and PostgreSQL's 65,535 limits.
+_MAX_PARAMS = 30_000
+
+
+def dedupe_batch(rows: Iterable[dict], key: Sequence[str]) -> list[dict]:
+    """Keep one row per key (the last), so a batch never conflicts with itself."""
+    by_key: dict[tuple, dict] = {}
+    for row in rows:
+        by_key[tuple(row[k] for k in key)] = row
+    return list(by_key.values())
+
+
+def _insert_for(connection: Connection, table: Table):
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    if connection.dialect.name == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"no upsert for {connection.dialect.name}")
+
+
+def upsert(
+    connection: Connection,
+    table: Table,
+    rows: Sequence[dict],
+    key: Sequence[str],
+    update: Sequence[str] = (),
+    returning: Sequence[str] = (),
+) -> list[tuple]:
+    """Insert ``rows``; on a key conflict update ``update`` columns only where they differ.
+
+    Rows whose values are unchanged are left alone, so re-running a load writes nothing.
+    With ``returning``, the named columns of the inserted or changed rows come back.
+    """
+    rows = dedupe_batch(rows, key)
+    if not rows:
+        return []
+    per_statement = max(1, _MAX_PARAMS // max(1, len(rows[0])))
+    out: list[tuple] = []
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        stmt = _insert_for(connection, table).values(chunk)
+        if update:
+            changed = or_(*(table.c[c].is_distinct_from(stmt.excluded[c]) for c in update))
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[table.c[k] for k in key],
+                set_={c: stmt.excluded[c] for c in update},
+                where=changed,
+            )
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=[table.c[k] for k in key])
+        if returning:
+            stmt = stmt.returning(*(table.c[c] for c in returning))
+            out.extend(tuple(r) for r in connection.execute(stmt))
+        else:
+            connection.execute(stmt)
+    return out
+
+
+def existing_keys(
+    connection: Connection, table: Table, key: str, values: Iterable[object]
+) -> set[object]:
+    """The subset of ``values`` already present in ``table.key`` (one query per 1,000)."""
+    values = list(values)
+    found: set[object] = set()
+    column = table.c[key]
+    for start in range(0, len(values), 1000):
+        chunk = values[start : start + 1000]
+        found.update(
+            r[0]
+            for r in connection.execute(
+                column.table.select().with_only_columns(column).where(column.in_(chunk))
+            )
+        )
+    return found
+
+
+__all__ = ["dedupe_batch", "existing_keys", "upsert"]

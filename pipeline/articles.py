@@ -1,0 +1,101 @@
+"""Feed entries into article records: links, text, dates, language, keys. Pure functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from pipeline.clean.dates import from_struct, resolve_published
+from pipeline.clean.html import html_to_text, sanitize_html
+from pipeline.clean.text import clean_line, truncate
+from pipeline.dedup.keys import article_id, content_hash
+from pipeline.dedup.urls import canonicalize_url
+from pipeline.parse.feeds import Entry
+
+# Per-field caps (hostile-inputs.md case 22): a 14 MB description must not reach the archive whole.
+MAX_TITLE_CHARS = 1_000
+MAX_SUMMARY_CHARS = 5_000
+MAX_TEXT_CHARS = 500_000
+MAX_HTML_CHARS = 1_000_000
+MAX_AUTHORS_CHARS = 1_000
+MAX_URL_CHARS = 2_048
+
+
+@dataclass(frozen=True)
+class FeedContext:
+    feed_id: int
+    outlet_id: int
+    feed_url: str
+    language: str | None
+    capture_id: int | None
+    seen_at: datetime
+
+
+@dataclass(frozen=True)
+class Rejected:
+    item_key: str
+    reason: str
+    detail: str
+    excerpt: str
+
+
+def _http_link(link: str | None) -> str | None:
+    if not link:
+        return None
+    link = link.strip()
+    if len(link) > MAX_URL_CHARS or urlsplit(link).scheme.lower() not in {"http", "https"}:
+        return None
+    return link
+
+
+def build_article(entry: Entry, ctx: FeedContext) -> dict | Rejected:
+    """One article row (without language, dedup links) or the reason it cannot be stored."""
+    link = _http_link(entry.orig_link) or _http_link(entry.link)
+    canonical = canonicalize_url(link) if link else None
+    guid = clean_line(entry.guid)[:MAX_URL_CHARS] or None
+    title = truncate(
+        clean_line(html_to_text(entry.title) if "<" in entry.title else entry.title),
+        MAX_TITLE_CHARS,
+    )
+    main_html = entry.content_html or entry.summary_html
+    text = truncate(html_to_text(main_html), MAX_TEXT_CHARS)
+    digest = content_hash(title, text)
+    key = article_id(canonical_url=canonical, guid=guid, feed_url=ctx.feed_url, digest=digest)
+    if not title and not text:
+        return Rejected(
+            key,
+            "empty_item",
+            "the item has neither a title nor text",
+            (entry.link or entry.guid or "")[:500],
+        )
+    if not canonical and not guid and not text:
+        return Rejected(key, "no_identity", "no http(s) link, no guid and no text", title[:500])
+    summary = (
+        truncate(html_to_text(entry.summary_html), MAX_SUMMARY_CHARS)
+        if entry.content_html
+        else None
+    )
+    body_html = sanitize_html(main_html)
+    date = resolve_published(
+        from_struct(entry.published_struct), entry.published_raw, seen_at=ctx.seen_at
+    )
+    return {
+        "id": key,
+        "outlet_id": ctx.outlet_id,
+        "feed_id": ctx.feed_id,
+        "url": canonical,
+        "guid": guid,
+        "title": title or truncate(text.split("\n", 1)[0], 200),
+        "summary": summary or None,
+        "body_text": text or None,
+        "body_html": body_html if 0 < len(body_html) <= MAX_HTML_CHARS else None,
+        "section": truncate(clean_line(", ".join(entry.categories)), 500) or None,
+        "authors": truncate(clean_line(", ".join(entry.authors)), MAX_AUTHORS_CHARS) or None,
+        "published_at": date.value,
+        "published_raw": truncate(clean_line(date.raw), 200) or None,
+        "date_flag": date.flag,
+        "first_seen_at": ctx.seen_at,
+        "content_hash": digest,
+        "capture_id": ctx.capture_id,
+    }

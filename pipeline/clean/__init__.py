@@ -1,0 +1,1 @@
+"""HTML into sanitised HTML and plain text; Unicode hygiene; dates."""

@@ -1,0 +1,52 @@
+"""Settings read from the environment, in one place.
+
+Every stage takes what it needs from one ``Settings`` object; the CLI and the DAGs build it with
+``Settings.from_env()`` and override fields from their own arguments.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+
+DEFAULT_ARCHIVE_URL = "sqlite:///data/archive.sqlite"
+DEFAULT_USER_AGENT = "BalkanNewsArchive/0.1 (+https://github.com/balkan-news-archive/archive; feeds@balkan-news.invalid)"
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    archive_url: str = DEFAULT_ARCHIVE_URL
+    # Registry source: a TOML path, "newsroom:<base url>", or None for the packaged registry.
+    sources: str | None = None
+    allow_private_networks: bool = False
+    # "host:port" endpoints allowed even though they are private (tests use loopback ports).
+    allowed_hosts: frozenset[str] = field(default_factory=frozenset)
+    user_agent: str = DEFAULT_USER_AGENT
+    connect_timeout_s: float = 10.0
+    # Total wall-clock budget per request, body included (Miniflux uses 20 s).
+    deadline_s: float = 20.0
+    max_feed_bytes: int = 15 * 1024 * 1024
+    max_page_bytes: int = 5 * 1024 * 1024
+    max_items_per_fetch: int = 2000
+    # Feeds fetched at once inside one task; per-host limits apply on top.
+    fetch_concurrency: int = 16
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        settings = cls(
+            archive_url=os.environ.get("NEWS_ARCHIVE_URL") or DEFAULT_ARCHIVE_URL,
+            sources=os.environ.get("NEWS_SOURCES") or None,
+            allow_private_networks=_flag("NEWS_FETCH_ALLOW_PRIVATE_NETWORKS"),
+            allowed_hosts=frozenset(
+                h.strip()
+                for h in os.environ.get("NEWS_FETCH_ALLOW_HOSTS", "").split(",")
+                if h.strip()
+            ),
+            user_agent=os.environ.get("NEWS_USER_AGENT") or DEFAULT_USER_AGENT,
+        )
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        return replace(settings, **clean)

@@ -1,0 +1,1 @@
+"""URL canonicalisation, stable keys and duplicate detection."""

@@ -1,0 +1,67 @@
+"""Error classes of fetches and what each means for a feed's health."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+
+import httpx
+
+# Severity decides how much a failure weighs on a feed (see pipeline.fetch.health):
+# hard failures say the feed is gone or refuses us, soft ones that it is broken today,
+# temporary ones that the outlet asked us to wait or the network hiccuped.
+SEVERITY = {
+    "dns": "soft",
+    "connect": "temporary",
+    "timeout": "temporary",
+    "tls": "soft",
+    "http_404": "hard",
+    "http_410": "hard",
+    "http_4xx": "soft",
+    "http_5xx": "temporary",
+    "rate_limited": "temporary",
+    "too_large": "soft",
+    "not_a_feed": "soft",
+    "unsupported_format": "soft",
+    "parse_error": "soft",
+    "robots_disallowed": "hard",
+    "blocked_address": "hard",
+    "bad_scheme": "hard",
+    "url_too_long": "hard",
+    "too_many_redirects": "soft",
+    "empty_body": "soft",
+    "transport": "temporary",
+}
+
+
+class FetchError(Exception):
+    def __init__(self, error_class: str, message: str) -> None:
+        super().__init__(f"{error_class}: {message}")
+        self.error_class = error_class
+        self.message = message
+
+
+def classify_exception(exc: BaseException) -> tuple[str, str]:
+    """Map a transport exception to (error class, message)."""
+    message = f"{type(exc).__name__}: {exc}"[:1000]
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, FetchError):
+            return cause.error_class, cause.message
+        if isinstance(cause, socket.gaierror):
+            return "dns", message
+        if isinstance(cause, ssl.SSLError):
+            return "tls", message
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout", message
+    if isinstance(exc, httpx.ConnectError):
+        text = str(exc).lower()
+        if "name or service not known" in text or "nodename nor servname" in text:
+            return "dns", message
+        if "certificate" in text or "ssl" in text:
+            return "tls", message
+        return "connect", message
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "too_many_redirects", message
+    return "transport", message

@@ -1,0 +1,95 @@
+"""Outlet and feed registry.
+
+The registry is a data file (``outlets.toml`` beside this module) listing real Balkan outlets with
+their feeds and language/script priors. ``NEWS_SOURCES`` may point at another TOML file of the same
+shape, or say ``newsroom:<base url>`` to use the offline newsroom's invented outlets instead.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_REGISTRY = Path(__file__).with_name("outlets.toml")
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    url: str
+    # BCP 47 tag the feed declares or is known to publish in; a prior, not a verdict.
+    language: str | None = None
+    section: str | None = None
+    kind: str = "rss"  # rss | atom | wordpress | sitemap
+    verified: bool = False
+
+
+@dataclass(frozen=True)
+class Outlet:
+    slug: str
+    name: str
+    homepage: str
+    country: str
+    languages: tuple[str, ...]
+    scripts: tuple[str, ...] = ("Latn",)
+    feeds: tuple[FeedSpec, ...] = ()
+    # Fetch the article page when the feed carries only a summary.
+    fulltext: bool = False
+    # History the outlet offers for backfills: "wp-date-archive", "wp-paged", "sitemap", "news-sitemap".
+    history: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Registry:
+    outlets: tuple[Outlet, ...] = field(default_factory=tuple)
+
+    def feeds(self) -> list[tuple[Outlet, FeedSpec]]:
+        return [(outlet, feed) for outlet in self.outlets for feed in outlet.feeds]
+
+
+def _outlet_from_dict(data: dict) -> Outlet:
+    feeds = tuple(
+        FeedSpec(
+            url=f["url"],
+            language=f.get("language"),
+            section=f.get("section"),
+            kind=f.get("kind", "rss"),
+            verified=bool(f.get("verified", False)),
+        )
+        for f in data.get("feeds", [])
+    )
+    return Outlet(
+        slug=data["slug"],
+        name=data["name"],
+        homepage=data["homepage"],
+        country=data["country"],
+        languages=tuple(data.get("languages", [])),
+        scripts=tuple(data.get("scripts", ["Latn"])),
+        feeds=feeds,
+        fulltext=bool(data.get("fulltext", False)),
+        history=tuple(data.get("history", [])),
+        sitemaps=tuple(data.get("sitemaps", [])),
+        notes=data.get("notes", ""),
+    )
+
+
+def parse_registry(text: str) -> Registry:
+    data = tomllib.loads(text)
+    outlets = tuple(_outlet_from_dict(o) for o in data.get("outlet", []))
+    slugs = [o.slug for o in outlets]
+    if len(slugs) != len(set(slugs)):
+        raise ValueError("registry lists an outlet slug twice")
+    return Registry(outlets=outlets)
+
+
+def load_registry(source: str | None = None) -> Registry:
+    """Load the registry named by ``source`` (or ``NEWS_SOURCES``; default: the packaged file)."""
+    source = source or os.environ.get("NEWS_SOURCES") or str(DEFAULT_REGISTRY)
+    if source.startswith("newsroom:"):
+        from pipeline.newsroom.catalog import newsroom_registry
+
+        return newsroom_registry(source.removeprefix("newsroom:"))
+    return parse_registry(Path(source).read_text(encoding="utf-8"))
