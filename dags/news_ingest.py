@@ -1,29 +1,43 @@
 """
 ### news_ingest
 
-Polls every feed of the outlet registry every 15 minutes and loads new articles into the archive
-(`NEWS_ARCHIVE_URL`).
+Polls every feed of the outlet registry every 15 minutes (`NEWS_POLL_CRON`) and loads new
+articles into the archive (`NEWS_ARCHIVE_URL`). Each run owns its data interval
+[start, end).
 
-Tasks:
-1. **list_feeds**: migrates the archive, syncs the registry (`NEWS_SOURCES`), lists the active feeds.
-2. **fetch** (one mapped instance per feed, named `outlet:path`): conditional GET through the
-   hardened fetcher; keeps the raw capture; records the attempt and the feed's health. A failing
-   feed is recorded, never raised: the task fails only when the archive itself is unreachable.
-3. **process**: parses the captures of this run, cleans, identifies language, deduplicates and
-   upserts. Re-running it changes nothing.
-4. **summary**: logs and returns the run's counts (fetched, unchanged, new, duplicates,
-   quarantined, errors by class).
+**Live runs** (the scheduled run of a recent interval):
+1. **plan**: resolves the run's window, migrates the archive, syncs the registry (`NEWS_SOURCES`);
+   **list_feeds** lists the active feeds that are due (none in a history run).
+2. **fetch** (one mapped instance per feed, named `outlet:path`, pool `outbound_fetch`):
+   conditional GET through the hardened fetcher; keeps the raw capture; records the attempt and
+   the feed's health. A failing feed is recorded, never raised: the task fails only when the
+   archive itself cannot be written.
+3. **process**: parses this run's captures (and any the window's earlier attempts left),
+   cleans, identifies language, deduplicates and upserts. Re-running it changes nothing.
 
+**History runs** (backfills, or a manual run of a past interval): nothing is polled.
+4. **harvest** (pool `backfill`, low priority): reprocesses every capture fetched in the window
+   with today's code, and for days nobody polled, harvests the outlets' archives (WordPress date
+   archives, paged feeds, news sitemaps and their article pages), recording each day in a ledger.
+
+5. **summary**: logs and returns the counts (fetched, unchanged, new, duplicates, quarantined,
+   errors by class).
+
+Backfill: `airflow backfill create --dag-id news_ingest --from-date 2026-03-01 --to-date
+2026-03-31 --max-active-runs 2 --reprocess-behavior completed`, or Trigger → Backfill in the UI.
 All logic lives in the `pipeline` package; this file only wires it.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pendulum
 from airflow.sdk import dag, get_current_context, task
 from airflow.timetables.interval import CronDataIntervalTimetable
+
+POLL_CRON = os.environ.get("NEWS_POLL_CRON", "*/15 * * * *")
 
 DEFAULT_ARGS = {
     "owner": "news-archive",
@@ -37,7 +51,7 @@ DEFAULT_ARGS = {
 
 @dag(
     dag_id="news_ingest",
-    schedule=CronDataIntervalTimetable("*/15 * * * *", timezone="UTC"),
+    schedule=CronDataIntervalTimetable(POLL_CRON, timezone="UTC"),
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=2,
@@ -47,16 +61,41 @@ DEFAULT_ARGS = {
     doc_md=__doc__,
 )
 def news_ingest():
-    @task
-    def list_feeds() -> list[dict]:
-        from pipeline.config import Settings
-        from pipeline.ingest import feed_labels, prepare
+    @task(priority_weight=10)
+    def plan() -> dict:
+        from datetime import UTC, datetime
 
-        engine, feed_ids = prepare(Settings.from_env())
+        from pipeline.config import Settings
+        from pipeline.ingest import prepare
+        from pipeline.window import resolve_window
+
+        context = get_current_context()
+        run = context["dag_run"]
+        window = resolve_window(
+            data_interval_start=context.get("data_interval_start"),
+            data_interval_end=context.get("data_interval_end"),
+            run_type=str(getattr(run.run_type, "value", run.run_type)),
+            run_after=getattr(run, "run_after", None),
+            now=datetime.now(UTC),
+        )
+        prepare(Settings.from_env())
+        return window.as_dict()
+
+    @task(priority_weight=10)
+    def list_feeds(window: dict) -> list[dict]:
+        if window["mode"] != "live":
+            return []  # history runs poll nothing
+        from pipeline.archive.db import engine_for
+        from pipeline.config import Settings
+        from pipeline.ingest import due_feed_ids, feed_labels
+
+        settings = Settings.from_env()
+        engine = engine_for(settings.archive_url)
+        feed_ids = due_feed_ids(engine)
         labels = feed_labels(engine, feed_ids)
         return [{"feed_id": fid, "label": labels[fid]} for fid in feed_ids]
 
-    @task(map_index_template="{{ feed_label }}")
+    @task(map_index_template="{{ feed_label }}", pool="outbound_fetch", priority_weight=10)
     def fetch(feed: dict) -> dict:
         from dataclasses import asdict
 
@@ -72,37 +111,61 @@ def news_ingest():
         )
         return asdict(outcome)
 
-    @task(trigger_rule="all_done")
-    def process(fetched: list[dict]) -> dict:
-        from dataclasses import asdict
-
+    @task(trigger_rule="all_done", priority_weight=10)
+    def process(fetched: list[dict], window: dict) -> dict:
         from pipeline.archive.db import engine_for
         from pipeline.config import Settings
-        from pipeline.ingest import process_captures
+        from pipeline.harvest.coverage import refresh_coverage
+        from pipeline.ingest import process_captures, unprocessed_captures
+        from pipeline.window import Window
 
         settings = Settings.from_env()
+        engine = engine_for(settings.archive_url)
+        span = Window.from_dict(window)
         captures = [f["capture_id"] for f in fetched if f and f.get("capture_id")]
-        outcome = process_captures(engine_for(settings.archive_url), captures, settings)
-        return {
-            "captures": outcome.captures,
-            "counts": asdict(outcome.counts),
-            "quarantined": outcome.quarantined,
-            "errors": dict(outcome.errors),
-        }
+        if span.mode == "live":
+            captures += unprocessed_captures(engine, span.start, span.end)
+        outcome = process_captures(engine, captures, settings)
+        if span.mode == "live":
+            refresh_coverage(engine, span.days)
+        return outcome.as_dict()
+
+    @task(trigger_rule="all_done", pool="backfill", priority_weight=1)
+    def harvest(window: dict) -> dict:
+        from pipeline.archive.db import engine_for
+        from pipeline.config import Settings
+        from pipeline.harvest.coverage import refresh_coverage
+        from pipeline.harvest.run import history_captures
+        from pipeline.ingest import ProcessOutcome, process_captures
+        from pipeline.window import Window
+
+        span = Window.from_dict(window)
+        if span.mode != "history":
+            return ProcessOutcome().as_dict()
+        settings = Settings.from_env()
+        engine = engine_for(settings.archive_url)
+        found = history_captures(engine, span, settings, run_id=get_current_context()["run_id"])
+        outcome = process_captures(engine, found.capture_ids, settings)
+        refresh_coverage(engine, span.days)
+        return outcome.as_dict()
 
     @task(trigger_rule="all_done")
-    def summary(fetched: list[dict], processed: dict | None) -> dict:
+    def summary(fetched: list[dict], processed: dict | None, harvested: dict | None) -> dict:
         import logging
 
         from pipeline.ingest import summary_from_xcom
 
-        result = summary_from_xcom([f for f in fetched if f], processed)
+        result = summary_from_xcom([f for f in fetched if f], processed, harvested)
         for line in result.lines():
             logging.getLogger("airflow.task").info(line)
         return result.as_dict()
 
-    fetched = fetch.expand(feed=list_feeds())
-    summary(fetched, process(fetched))
+    window = plan()
+    fetched = fetch.expand(feed=list_feeds(window))
+    processed = process(fetched, window)
+    harvested = harvest(window)
+    processed >> harvested
+    summary(fetched, processed, harvested)
 
 
 news_ingest()

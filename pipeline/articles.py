@@ -7,7 +7,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from pipeline.clean.dates import from_struct, resolve_published
-from pipeline.clean.html import html_to_text, sanitize_html
+from pipeline.clean.html import clean_html, html_to_text
 from pipeline.clean.text import clean_line, truncate
 from pipeline.dedup.keys import article_id, content_hash
 from pipeline.dedup.urls import canonicalize_url
@@ -59,7 +59,8 @@ def build_article(entry: Entry, ctx: FeedContext) -> dict | Rejected:
         MAX_TITLE_CHARS,
     )
     main_html = entry.content_html or entry.summary_html
-    text = truncate(html_to_text(main_html), MAX_TEXT_CHARS)
+    cleaned = clean_html(main_html)
+    text = truncate(cleaned.text, MAX_TEXT_CHARS)
     digest = content_hash(title, text)
     key = article_id(canonical_url=canonical, guid=guid, feed_url=ctx.feed_url, digest=digest)
     if not title and not text:
@@ -76,7 +77,7 @@ def build_article(entry: Entry, ctx: FeedContext) -> dict | Rejected:
         if entry.content_html
         else None
     )
-    body_html = sanitize_html(main_html)
+    body_html = cleaned.html
     date = resolve_published(
         from_struct(entry.published_struct), entry.published_raw, seen_at=ctx.seen_at
     )

@@ -27,6 +27,27 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _discover(args: argparse.Namespace) -> int:
+    from pipeline.fetch.discover import discover_feeds
+
+    settings = Settings.from_env(
+        allow_private_networks=True if args.allow_private_networks else None,
+        allowed_hosts=frozenset(args.allow_host) if args.allow_host else None,
+    )
+    candidates, error = discover_feeds(args.url, settings)
+    if error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps([c.__dict__ for c in candidates], indent=2, ensure_ascii=False))
+    else:
+        for candidate in candidates:
+            print(f"{candidate.url}\t{candidate.kind}\t{candidate.title}")
+    if not candidates:
+        print("no feed advertised on that page", file=sys.stderr)
+    return 0
+
+
 def _langid(args: argparse.Namespace) -> int:
     from pipeline.language.cli import main as langid_main
 
@@ -48,6 +69,40 @@ def _migrate(args: argparse.Namespace) -> int:
     upgrade(make_engine(settings.archive_url))
     print(f"archive at head: {settings.archive_url}")
     return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    from pipeline.search.cli import run
+
+    return run(args, sys.stdout)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pipeline.export import run
+
+    return run(args)
+
+
+def _analyst_role(args: argparse.Namespace) -> int:
+    from pipeline.analyst_role import run
+
+    return run(args)
+
+
+def _add_analyst_commands(sub) -> None:
+    from pipeline.analyst_role import add_arguments as analyst_role_arguments
+    from pipeline.export import add_arguments as export_arguments
+    from pipeline.search.cli import add_arguments as search_arguments
+
+    search = sub.add_parser("search", help="full-text search, any script, no diacritics needed")
+    search_arguments(search)
+    search.set_defaults(func=_search)
+    export = sub.add_parser("export", help="export a date range of articles to CSV or Parquet")
+    export_arguments(export)
+    export.set_defaults(func=_export)
+    role = sub.add_parser("analyst-role", help="create the read-only analyst role (PostgreSQL)")
+    analyst_role_arguments(role)
+    role.set_defaults(func=_analyst_role)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,6 +135,25 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--json", action="store_true", help="print the run summary as JSON")
     ingest.set_defaults(func=_ingest)
 
+    discover = sub.add_parser(
+        "discover",
+        help="list the feeds an outlet's homepage advertises (never changes the registry)",
+    )
+    discover.add_argument("url", help="the outlet's homepage")
+    discover.add_argument(
+        "--allow-private-networks",
+        action="store_true",
+        help="allow fetching from loopback and private addresses",
+    )
+    discover.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="HOST:PORT",
+        help="allow one private endpoint (repeatable)",
+    )
+    discover.add_argument("--json", action="store_true", help="print the candidates as JSON")
+    discover.set_defaults(func=_discover)
+
     langid = sub.add_parser("langid", help="identify the language of each stdin line")
     langid.set_defaults(func=_langid)
 
@@ -91,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = sub.add_parser("migrate", help="bring the archive schema to the newest revision")
     migrate.add_argument("--db", help="archive SQLAlchemy URL (default: NEWS_ARCHIVE_URL)")
     migrate.set_defaults(func=_migrate)
+    _add_analyst_commands(sub)
     return parser
 
 

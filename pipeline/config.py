@@ -34,6 +34,20 @@ class Settings:
     max_items_per_fetch: int = 2000
     # Feeds fetched at once inside one task; per-host limits apply on top.
     fetch_concurrency: int = 16
+    max_redirects: int = 5
+    # Politeness (pipeline.fetch.politeness): requests in flight per host, spacing between
+    # the starts of two requests to one host, robots.txt.
+    per_host_concurrency: int = 2
+    per_host_spacing_s: float = 0.5
+    respect_robots: bool = True
+    # Some servers answer 304 although the feed changed: fetch without validators this often.
+    unconditional_every_h: float = 24.0
+    # An extra certificate authority to trust (a lab proxy, the tests' own CA).
+    ca_bundle: str | None = None
+    # Budget of one feed parse, run in a worker process (pipeline.parse.budget).
+    parse_timeout_s: float = 30.0
+    parse_memory_mb: int = 1024
+    parse_isolated: bool = True
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -47,6 +61,8 @@ class Settings:
                 if h.strip()
             ),
             user_agent=os.environ.get("NEWS_USER_AGENT") or DEFAULT_USER_AGENT,
+            ca_bundle=os.environ.get("NEWS_FETCH_CA_BUNDLE") or None,
+            per_host_spacing_s=float(os.environ.get("NEWS_FETCH_HOST_SPACING_S") or 0.5),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **clean)

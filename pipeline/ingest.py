@@ -6,14 +6,17 @@ What passes between stages is ids and counts, never documents: documents live in
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import hashlib
 import logging
+import queue
+import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from pipeline.archive import store
 from pipeline.archive.articles import LoadCounts, load_articles, quarantine
@@ -21,10 +24,15 @@ from pipeline.archive.db import engine_for
 from pipeline.archive.migrate import upgrade
 from pipeline.archive.models import CaptureBodyRow, CaptureRow, FeedRow, FetchRow
 from pipeline.articles import FeedContext, Rejected, build_article
+from pipeline.clean.fulltext import enrich_fulltext
 from pipeline.config import Settings
-from pipeline.fetch import FetchOptions, fetch
+from pipeline.fetch import FetchOptions, FetchResult, FetchSession
+from pipeline.fetch.client import run_sync
 from pipeline.fetch.health import record_failure, record_success
+from pipeline.harvest.gaps import note_possible_gap, published_day
+from pipeline.harvest.pages import page_entry
 from pipeline.parse import ParseError, parse_feed
+from pipeline.parse.feeds import Entry
 from pipeline.sources.registry import load_registry
 
 log = logging.getLogger(__name__)
@@ -58,6 +66,29 @@ class ProcessOutcome:
     counts: LoadCounts = field(default_factory=LoadCounts)
     quarantined: int = 0
     errors: Counter = field(default_factory=Counter)
+
+    def add(self, other: ProcessOutcome) -> None:
+        self.captures += other.captures
+        self.counts.add(other.counts)
+        self.quarantined += other.quarantined
+        self.errors.update(other.errors)
+
+    def as_dict(self) -> dict:
+        return {
+            "captures": self.captures,
+            "counts": asdict(self.counts),
+            "quarantined": self.quarantined,
+            "errors": dict(self.errors),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ProcessOutcome:
+        return cls(
+            captures=data["captures"],
+            counts=LoadCounts(**data["counts"]),
+            quarantined=data["quarantined"],
+            errors=Counter(data["errors"]),
+        )
 
 
 @dataclass
@@ -101,6 +132,12 @@ def prepare(settings: Settings, feed_urls: list[str] | None = None) -> tuple[Eng
     return engine, ids
 
 
+def due_feed_ids(engine: Engine) -> list[int]:
+    """Active feeds to poll now, in id order."""
+    with engine.connect() as connection:
+        return [ref.feed_id for ref in store.feed_refs(connection)]
+
+
 def feed_labels(engine: Engine, feed_ids: list[int]) -> dict[int, str]:
     with engine.connect() as connection:
         return {ref.feed_id: ref.label for ref in store.feed_refs(connection, feed_ids)}
@@ -110,63 +147,225 @@ def fetch_feed(
     engine: Engine, feed_id: int, settings: Settings, *, run_id: str | None = None
 ) -> FetchOutcome:
     """Fetch one feed, keep the raw capture, record the attempt and the feed's health."""
+    return fetch_feeds(engine, [feed_id], settings, run_id=run_id)[0]
+
+
+def fetch_feeds(
+    engine: Engine, feed_ids: list[int], settings: Settings, *, run_id: str | None = None
+) -> list[FetchOutcome]:
+    """Fetch many feeds at once inside this process: one async client, per-host limits held.
+
+    Each attempt is recorded (fetch row, raw capture, feed health) as soon as it completes, by
+    one writer thread, many per transaction, so the event loop never waits on the database.
+    Outcomes come back in the order of ``feed_ids``.
+    """
+    if not feed_ids:
+        return []
     with engine.connect() as connection:
-        (ref,) = store.feed_refs(connection, [feed_id])
-    started = utcnow()
-    result = fetch(
-        ref.url,
-        options=FetchOptions.from_settings(settings),
-        etag=ref.etag,
-        last_modified=ref.last_modified,
-    )
+        refs = store.feed_refs(connection, feed_ids)
+        last_unconditional = dict(
+            connection.execute(
+                select(FEEDS.c.id, FEEDS.c.last_unconditional_at).where(FEEDS.c.id.in_(feed_ids))
+            ).all()
+        )
+    outcomes = run_sync(_fetch_all(engine, refs, last_unconditional, settings, run_id))
+    order = {feed_id: i for i, feed_id in enumerate(feed_ids)}
+    return sorted(outcomes, key=lambda o: order.get(o.feed_id, len(order)))
+
+
+def _unconditional_due(last: datetime | None, settings: Settings, now: datetime) -> bool:
+    """Some servers answer 304 although the feed changed: now and then, ask without validators."""
+    return last is None or now - last >= timedelta(hours=settings.unconditional_every_h)
+
+
+async def _fetch_all(
+    engine: Engine,
+    refs: list[store.FeedRef],
+    last_unconditional: dict[int, datetime | None],
+    settings: Settings,
+    run_id: str | None,
+) -> list[FetchOutcome]:
+    options = FetchOptions.from_settings(settings)
+    writer = _FetchWriter(engine, run_id)
+    try:
+        async with FetchSession(options, concurrency=settings.fetch_concurrency) as session:
+
+            async def one(ref: store.FeedRef) -> FetchOutcome:
+                started = utcnow()
+                unconditional = _unconditional_due(
+                    last_unconditional.get(ref.feed_id), settings, started
+                )
+                result = await session.fetch(
+                    ref.url,
+                    etag=None if unconditional else ref.etag,
+                    last_modified=None if unconditional else ref.last_modified,
+                )
+                return await asyncio.wrap_future(writer.submit(ref, result, started))
+
+            return list(await asyncio.gather(*(one(ref) for ref in refs)))
+    finally:
+        writer.close()
+
+
+class _FetchWriter:
+    """Records fetch attempts from one thread, many per transaction (group commit).
+
+    Fetches finish faster than SQLite commits one by one; a batch shares one commit. If a batch
+    fails, its attempts are retried one per transaction, so one bad row never loses the others.
+    """
+
+    # Attempts written per transaction at most.
+    BATCH = 100
+
+    def __init__(self, engine: Engine, run_id: str | None) -> None:
+        self.engine = engine
+        self.run_id = run_id
+        # Final URL -> feed id that claimed it this cycle (case 28); only the writer touches it.
+        self.claimed: dict[str, int] = {}
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._loop, name="fetch-writer", daemon=True)
+        self._thread.start()
+
+    def submit(
+        self, ref: store.FeedRef, result: FetchResult, started: datetime
+    ) -> concurrent.futures.Future:
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        self._queue.put((future, ref, result, started))
+        return future
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+
+    def _loop(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            batch = [item]
+            while len(batch) < self.BATCH:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    self._write(batch)
+                    return
+                batch.append(more)
+            self._write(batch)
+
+    def _write(self, batch: list) -> None:
+        try:
+            with self.engine.begin() as connection:
+                outcomes = [
+                    _record_fetch(connection, ref, result, started, self.run_id, self.claimed)
+                    for _, ref, result, started in batch
+                ]
+        except Exception:  # noqa: BLE001 - retried one by one below
+            log.warning("batch of %d fetch records failed; writing one by one", len(batch))
+            outcomes = [self._write_one(ref, result, started) for _, ref, result, started in batch]
+        for (future, *_), outcome in zip(batch, outcomes, strict=True):
+            future.set_result(outcome)
+
+    def _write_one(self, ref: store.FeedRef, result: FetchResult, started: datetime):
+        """One attempt in its own transaction; a fault of ours (the database) is logged,
+        never held against the feed, and never stops the other feeds."""
+        try:
+            with self.engine.begin() as connection:
+                return _record_fetch(connection, ref, result, started, self.run_id, self.claimed)
+        except Exception:  # noqa: BLE001 - our fault, not the feed's: reported, not counted
+            log.exception("recording the fetch of feed %s failed", ref.feed_id)
+            return FetchOutcome(
+                feed_id=ref.feed_id,
+                label=ref.label,
+                fetch_id=0,
+                capture_id=None,
+                status=result.status,
+                error_class="internal",
+            )
+
+
+def _duplicate_of(connection, ref: store.FeedRef, final_url: str, claimed: dict[str, int]):
+    """The id of another feed this one redirects to (hostile-inputs.md case 28), if any."""
+    if final_url == ref.url:
+        claimed.setdefault(final_url, ref.feed_id)
+        return None
+    other = connection.execute(
+        select(FEEDS.c.id).where(FEEDS.c.url == final_url, FEEDS.c.id != ref.feed_id)
+    ).scalar()
+    if other is not None:
+        return other
+    owner = claimed.setdefault(final_url, ref.feed_id)
+    return owner if owner != ref.feed_id else None
+
+
+def _record_fetch(
+    connection: Connection,
+    ref: store.FeedRef,
+    result: FetchResult,
+    started: datetime,
+    run_id: str | None,
+    claimed: dict[str, int],
+) -> FetchOutcome:
+    """Record one attempt: raw capture, fetch row, feed health (inside the caller's transaction)."""
+    feed_id = ref.feed_id
     error_class, error_message = result.error_class, result.error_message
     if result.ok and not result.not_modified and not result.body:
-        error_class, error_message = "empty_body", "HTTP 200 with an empty body"
+        error_class, error_message = "empty_body", f"HTTP {result.status} with an empty body"
+    if error_class is None:
+        duplicate = _duplicate_of(connection, ref, result.final_url, claimed)
+        if duplicate is not None:
+            error_class = "duplicate_feed"
+            error_message = (
+                f"redirects to {result.final_url}, already polled as feed {duplicate}"
+            )
     body = result.body if error_class is None else None
     digest = hashlib.sha256(body).hexdigest() if body else None
     unchanged = digest is not None and digest == ref.last_body_sha256
-    with engine.begin() as connection:
-        capture_id = None
-        if body is not None:
-            store.store_body(connection, body, started)
-            capture_id = store.insert_capture(
-                connection,
-                feed_id=feed_id,
-                fetched_at=started,
-                url=ref.url,
-                final_url=result.final_url,
-                http_status=result.status,
-                content_type=result.headers.get("content-type"),
-                etag=result.headers.get("etag"),
-                last_modified=result.headers.get("last-modified"),
-                body_sha256=digest,
-                # An unchanged body was processed when it first came; nothing is left to do.
-                processed_at=started if unchanged else None,
-            )
-        fetch_id = store.insert_fetch(
+    capture_id = None
+    if body is not None:
+        store.store_body(connection, body, started)
+        capture_id = store.insert_capture(
             connection,
             feed_id=feed_id,
-            run_id=run_id,
-            started_at=started,
-            duration_ms=result.elapsed_ms,
+            fetched_at=started,
             url=ref.url,
             final_url=result.final_url,
             http_status=result.status,
-            bytes=len(body or b""),
-            not_modified=result.not_modified,
-            unchanged=unchanged,
-            items_seen=0 if (result.not_modified or unchanged) else None,
-            items_new=0 if (result.not_modified or unchanged) else None,
-            error_class=error_class,
-            error_message=error_message,
-            capture_id=capture_id,
+            content_type=result.headers.get("content-type"),
+            etag=result.headers.get("etag"),
+            last_modified=result.headers.get("last-modified"),
+            body_sha256=digest,
+            # An unchanged body was processed when it first came; nothing is left to do.
+            processed_at=started if unchanged else None,
         )
-        if error_class:
-            record_failure(
-                connection, feed_id, error_class, error_message, started, result.retry_after_s
-            )
-        else:
-            record_success(connection, feed_id, started)
+    not_modified = result.not_modified and error_class is None
+    fetch_id = store.insert_fetch(
+        connection,
+        feed_id=feed_id,
+        run_id=run_id,
+        started_at=started,
+        duration_ms=result.elapsed_ms,
+        url=ref.url,
+        final_url=result.final_url,
+        http_status=result.status,
+        bytes=len(body or b""),
+        not_modified=not_modified,
+        unchanged=unchanged,
+        items_seen=0 if (not_modified or unchanged) else None,
+        items_new=0 if (not_modified or unchanged) else None,
+        error_class=error_class,
+        error_message=error_message,
+        capture_id=capture_id,
+    )
+    if error_class:
+        record_failure(
+            connection, feed_id, error_class, error_message, started, result.retry_after_s
+        )
+    else:
+        record_success(connection, feed_id, started)
+        if not result.conditional and result.status == 200:
+            store.set_feed_fields(connection, feed_id, last_unconditional_at=started)
     return FetchOutcome(
         feed_id=feed_id,
         label=ref.label,
@@ -174,7 +373,7 @@ def fetch_feed(
         capture_id=None if unchanged else capture_id,
         status=result.status,
         error_class=error_class,
-        not_modified=result.not_modified,
+        not_modified=not_modified,
         unchanged=unchanged,
         bytes=len(body or b""),
     )
@@ -197,6 +396,25 @@ def _capture_context(engine: Engine, capture_id: int):
         return connection.execute(query).one()
 
 
+def _entries_of(capture, settings: Settings) -> tuple[list[Entry], str | None]:
+    """The entries of a capture of any kind, and the language the document declares."""
+    if capture.kind == "sitemap":
+        return [], None  # navigation only: its articles are captured as pages
+    if capture.kind == "page":
+        return [page_entry(capture.body, capture.final_url, capture.content_type)], None
+    parsed = parse_feed(
+        capture.body,
+        base_url=capture.final_url,
+        content_type=capture.content_type,
+        max_items=settings.max_items_per_fetch,
+    )
+    entries = parsed.entries
+    if capture.kind == "archive-feed" and capture.covers_day is not None:
+        # Archives are paged in the outlet's local time; keep what was published on the UTC day.
+        entries = [e for e in entries if published_day(e) in (capture.covers_day, None)]
+    return entries, parsed.language
+
+
 def _with_language(rows: list[dict], prior: str | None) -> None:
     from pipeline.language import identify_article
 
@@ -212,12 +430,7 @@ def process_capture(engine: Engine, capture_id: int, settings: Settings) -> Proc
     outcome = ProcessOutcome(captures=1)
     now = utcnow()
     try:
-        parsed = parse_feed(
-            capture.body,
-            base_url=capture.final_url,
-            content_type=capture.content_type,
-            max_items=settings.max_items_per_fetch,
-        )
+        entries, declared_language = _entries_of(capture, settings)
     except ParseError as exc:
         with engine.begin() as connection:
             connection.execute(
@@ -233,20 +446,22 @@ def process_capture(engine: Engine, capture_id: int, settings: Settings) -> Proc
             connection.execute(
                 update(CAPTURES).where(CAPTURES.c.id == capture_id).values(processed_at=now)
             )
-            record_failure(connection, capture.feed_id, exc.error_class, exc.message, now, None)
+            if capture.kind == "feed":
+                # Archive pages that fail to parse say nothing about the live feed's health.
+                record_failure(connection, capture.feed_id, exc.error_class, exc.message, now, None)
         outcome.errors[exc.error_class] += 1
         return outcome
     ctx = FeedContext(
         feed_id=capture.feed_id,
         outlet_id=capture.outlet_id,
         feed_url=capture.feed_url,
-        language=capture.language or parsed.language,
+        language=capture.language or declared_language,
         capture_id=capture_id,
         seen_at=capture.fetched_at,
     )
     rows: list[dict] = []
     rejected: list[dict] = []
-    for entry in parsed.entries:
+    for entry in entries:
         try:
             built = build_article(entry, ctx)
         except Exception as exc:  # noqa: BLE001 - one bad item is quarantined, the rest load
@@ -270,6 +485,8 @@ def process_capture(engine: Engine, capture_id: int, settings: Settings) -> Proc
             )
         else:
             rows.append(built)
+    # Summary-only items of outlets with full text on get their article page's main text.
+    enrich_fulltext(engine, rows, settings)
     _with_language(rows, ctx.language)
     with engine.begin() as connection:
         counts = load_articles(connection, rows)
@@ -277,17 +494,20 @@ def process_capture(engine: Engine, capture_id: int, settings: Settings) -> Proc
         connection.execute(
             update(FETCHES)
             .where(FETCHES.c.capture_id == capture_id)
-            .values(items_seen=len(parsed.entries), items_new=counts.new)
+            .values(items_seen=len(entries), items_new=counts.new)
         )
-        connection.execute(
-            update(FEEDS)
-            .where(FEEDS.c.id == ctx.feed_id)
-            .values(
-                etag=capture.etag,
-                last_modified=capture.last_modified,
-                last_body_sha256=capture.body_sha256,
+        if capture.kind == "feed":
+            connection.execute(
+                update(FEEDS)
+                .where(FEEDS.c.id == ctx.feed_id)
+                .values(
+                    etag=capture.etag,
+                    last_modified=capture.last_modified,
+                    last_body_sha256=capture.body_sha256,
+                )
             )
-        )
+            if entries and counts.new == len(entries):
+                note_possible_gap(connection, capture, now)
         connection.execute(
             update(CAPTURES).where(CAPTURES.c.id == capture_id).values(processed_at=now)
         )
@@ -298,11 +518,7 @@ def process_capture(engine: Engine, capture_id: int, settings: Settings) -> Proc
 def process_captures(engine: Engine, capture_ids: list[int], settings: Settings) -> ProcessOutcome:
     total = ProcessOutcome()
     for capture_id in sorted(set(capture_ids)):
-        one = process_capture(engine, capture_id, settings)
-        total.captures += one.captures
-        total.counts.add(one.counts)
-        total.quarantined += one.quarantined
-        total.errors.update(one.errors)
+        total.add(process_capture(engine, capture_id, settings))
     return total
 
 
@@ -329,23 +545,31 @@ def ingest_once(
 ) -> RunSummary:
     """Fetch, process and load once: the CLI's ``ingest``."""
     engine, feed_ids = prepare(settings, feed_urls)
-    workers = max(1, min(settings.fetch_concurrency, len(feed_ids)))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        fetches = list(
-            pool.map(lambda fid: fetch_feed(engine, fid, settings, run_id=run_id), feed_ids)
-        )
+    fetches = fetch_feeds(engine, feed_ids, settings, run_id=run_id)
     captures = [f.capture_id for f in fetches if f.capture_id is not None]
     processed = process_captures(engine, captures, settings)
     return summarise(fetches, processed)
 
 
-def summary_from_xcom(fetched: list[dict], processed: dict | None) -> RunSummary:
+def summary_from_xcom(
+    fetched: list[dict], processed: dict | None, harvested: dict | None = None
+) -> RunSummary:
     """Rebuild the run summary from what the DAG's tasks passed along."""
     fetches = [FetchOutcome(**f) for f in fetched]
     outcome = ProcessOutcome()
-    if processed:
-        outcome.captures = processed["captures"]
-        outcome.counts = LoadCounts(**processed["counts"])
-        outcome.quarantined = processed["quarantined"]
-        outcome.errors = Counter(processed["errors"])
+    for part in (processed, harvested):
+        if part:
+            outcome.add(ProcessOutcome.from_dict(part))
     return summarise(fetches, outcome)
+
+
+def unprocessed_captures(engine: Engine, start: datetime, end: datetime) -> list[int]:
+    """Live captures of a window that no run has processed yet (a crashed run's leftovers)."""
+    query = select(CAPTURES.c.id).where(
+        CAPTURES.c.kind == "feed",
+        CAPTURES.c.processed_at.is_(None),
+        CAPTURES.c.fetched_at >= start,
+        CAPTURES.c.fetched_at < end,
+    )
+    with engine.connect() as connection:
+        return list(connection.execute(query).scalars())

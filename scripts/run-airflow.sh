@@ -31,6 +31,9 @@ fi
 
 python -m pipeline migrate
 airflow db migrate >/dev/null
+# Outbound fetches share one pool; backfill harvesting gets a small one so live polls keep going.
+airflow pools set outbound_fetch "${NEWS_FETCH_POOL_SLOTS:-8}" "Outbound HTTP fetches" >/dev/null
+airflow pools set backfill "${NEWS_BACKFILL_POOL_SLOTS:-2}" "Backfill harvesting, below live ingestion" >/dev/null
 
 (
   for _ in $(seq 1 120); do

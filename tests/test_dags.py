@@ -47,6 +47,10 @@ def test_news_ingest_schedule_and_policies(dagbag):
         assert task.owner == "news-archive"
     assert dag.get_task("fetch").map_index_template == "{{ feed_label }}"
     assert dag.get_task("summary").trigger_rule == "all_done"
+    assert dag.get_task("fetch").pool == "outbound_fetch"
+    assert dag.get_task("harvest").pool == "backfill"
+    # Live work outranks backfill harvesting when slots are scarce.
+    assert dag.get_task("fetch").priority_weight > dag.get_task("harvest").priority_weight
 
 
 @pytest.mark.airflow

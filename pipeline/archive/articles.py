@@ -1,13 +1,21 @@
-"""Loading articles: exact duplicates linked to their origin, then one multi-row upsert."""
+"""Loading articles: learned boilerplate removed, credits read, exact and near copies linked to
+their story, then one multi-row upsert. One round of queries per batch, not per article."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, select
 
 from pipeline.archive.models import ArticleRow, QuarantineRow
 from pipeline.archive.upsert import dedupe_batch, upsert
+from pipeline.clean.boilerplate import BoilerplateOptions, strip_boilerplate
+from pipeline.clean.credits import split_credits
+from pipeline.dedup.keys import text_hash
+from pipeline.dedup.near import signature
+from pipeline.dedup.normalize import comparison_text
+from pipeline.dedup.stories import DedupItem, link_stories, store_signatures
 
 ARTICLES = ArticleRow.__table__
 QUARANTINE = QuarantineRow.__table__
@@ -26,13 +34,20 @@ class LoadCounts:
     seen: int = 0
     new: int = 0
     updated: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # exact and near copies of an earlier article
+    near_duplicates: int = 0
 
     def add(self, other: LoadCounts) -> None:
         self.seen += other.seen
         self.new += other.new
         self.updated += other.updated
         self.duplicates += other.duplicates
+        self.near_duplicates += other.near_duplicates
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    boilerplate: BoilerplateOptions = field(default_factory=BoilerplateOptions)
 
 
 def _chunks(values: list, size: int = 900):
@@ -48,40 +63,39 @@ def _existing(connection: Connection, ids: list[str]) -> dict[str, tuple]:
     return found
 
 
-def _origins_by_hash(connection: Connection, hashes: list[str]) -> dict[str, tuple[str, str]]:
-    """Earliest stored article per content hash: (origin id, story id)."""
-    origins: dict[str, tuple[str, str, object]] = {}
-    for chunk in _chunks(hashes):
-        query = select(
-            ARTICLES.c.content_hash, ARTICLES.c.id, ARTICLES.c.story_id, ARTICLES.c.published_at,
-            ARTICLES.c.duplicate_of,
-        ).where(ARTICLES.c.content_hash.in_(chunk))  # fmt: skip
-        for h, aid, story, published, duplicate_of in connection.execute(query):
-            if duplicate_of is not None:
-                continue
-            best = origins.get(h)
-            if best is None or (published, aid) < (best[2], best[0]):
-                origins[h] = (aid, story or aid, published)
-    return {h: (aid, story) for h, (aid, story, _p) in origins.items()}
+# Fewer words than this (title and text together) and equal text is not evidence of a copy.
+MIN_WORDS_FOR_EXACT = 10
 
 
-def link_exact_duplicates(connection: Connection, rows: list[dict], existing: set[str]) -> int:
-    """Fill ``duplicate_of`` and ``story_id`` of new rows whose text equals an earlier article's."""
-    new_rows = [r for r in rows if r["id"] not in existing]
-    origins = _origins_by_hash(connection, sorted({r["content_hash"] for r in new_rows}))
-    duplicates = 0
-    for row in sorted(new_rows, key=lambda r: (r["published_at"], r["id"])):
-        origin = origins.get(row["content_hash"])
-        if origin is None:
-            origins[row["content_hash"]] = (row["id"], row["id"])
-            row["duplicate_of"], row["story_id"] = None, row["id"]
-        else:
-            row["duplicate_of"], row["story_id"] = origin
-            duplicates += 1
-    return duplicates
+def _comparison(row: dict) -> tuple[str, str, str, str | None]:
+    """(compared title, compared body, content hash, credited source) of one row.
+
+    Credits are left out: the origin does not carry "/ VOA" under its own text.
+    """
+    credited = split_credits((row.get("body_text") or "").split("\n\n"))
+    body = comparison_text("\n\n".join(credited.paragraphs))
+    title = comparison_text(row.get("title") or "")
+    return title, body, text_hash(f"{title}\n{body}"), credited.source
 
 
-def load_articles(connection: Connection, rows: list[dict]) -> LoadCounts:
+def _dedup_items(rows: list[dict]) -> list[DedupItem]:
+    items: list[DedupItem] = []
+    for row in rows:
+        title, body, digest, source = _comparison(row)
+        row["content_hash"] = digest
+        row["syndicated_from"] = source or row.get("syndicated_from")
+        # Near copies are judged on the body; a short item (a lead only) adds its title.
+        sig = signature(body) or signature(f"{title} {body}")
+        words = len(title.split()) + len(body.split())
+        items.append(DedupItem(row, sig, hashable=words >= MIN_WORDS_FOR_EXACT))
+    return items
+
+
+def load_articles(
+    connection: Connection, rows: list[dict], options: LoadOptions | None = None
+) -> LoadCounts:
+    """Boilerplate out, credits read, copies linked to their story, then one multi-row upsert."""
+    options = options or LoadOptions()
     rows = dedupe_batch(rows, ["id"])
     counts = LoadCounts(seen=len(rows))
     if not rows:
@@ -94,13 +108,20 @@ def load_articles(connection: Connection, rows: list[dict]) -> LoadCounts:
             if row["date_flag"] is not None:
                 # A fallback date is the first sighting, whichever capture is being reprocessed.
                 row["published_at"] = first_seen
-    counts.duplicates = link_exact_duplicates(connection, rows, set(existing))
+    new_ids = {r["id"] for r in rows} - set(existing)
+    strip_boilerplate(connection, rows, new_ids, datetime.now(UTC), options.boilerplate)
+    items = _dedup_items(rows)
+    new_items = [i for i in items if i.row["id"] in new_ids]
+    linked = link_stories(connection, new_items)
+    counts.duplicates = linked.exact + linked.near
+    counts.near_duplicates = linked.near
     for row in rows:
         # Every row of a multi-row insert names the same columns; existing rows keep their links.
         row.setdefault("duplicate_of", None)
         row.setdefault("story_id", None)
     changed = upsert(connection, ARTICLES, rows, ["id"], UPDATABLE, returning=["id"])
-    counts.new = len(rows) - len(existing)
+    store_signatures(connection, new_items)
+    counts.new = len(new_ids)
     counts.updated = sum(1 for (aid,) in changed if aid in existing)
     return counts
 

@@ -7,10 +7,11 @@ the Alembic migrations in ``pipeline/archive/migrations``; these models describe
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -41,6 +42,7 @@ class OutletRow(Base):
     scripts: Mapped[str] = mapped_column(String(100), default="")
     fulltext: Mapped[bool] = mapped_column(Boolean, default=False)
     history: Mapped[str] = mapped_column(String(200), default="")
+    sitemaps: Mapped[str] = mapped_column(Text, default="")
 
 
 class FeedRow(Base):
@@ -97,6 +99,10 @@ class CaptureRow(Base):
     etag: Mapped[str | None] = mapped_column(String(512))
     last_modified: Mapped[str | None] = mapped_column(String(100))
     body_sha256: Mapped[str] = mapped_column(ForeignKey("capture_bodies.sha256"))
+    # "feed" (a live poll), "archive-feed" (a WordPress date or paged archive), "sitemap", "page".
+    kind: Mapped[str] = mapped_column(String(20), default="feed")
+    # For harvested documents: the publication day they were fetched to cover.
+    covers_day: Mapped[date | None] = mapped_column(Date)
     # Set once the capture has been parsed and loaded; reprocessing sets it again.
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -174,3 +180,49 @@ class QuarantineRow(Base):
     detail: Mapped[str | None] = mapped_column(Text)
     excerpt: Mapped[str | None] = mapped_column(Text)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class HarvestRow(Base):
+    """Ledger of history harvested for a backfill: one row per feed, day and method."""
+
+    __tablename__ = "harvests"
+    __table_args__ = (UniqueConstraint("feed_id", "day", "method"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id"))
+    day: Mapped[date] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20))  # "done", "empty", "failed"
+    documents: Mapped[int] = mapped_column(Integer, default=0)
+    items: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    harvested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class GapRow(Base):
+    """A poll whose items were all new may have missed some: the maintenance DAG harvests it."""
+
+    __tablename__ = "coverage_gaps"
+    __table_args__ = (UniqueConstraint("feed_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id"))
+    day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(60))
+    fetch_id: Mapped[int | None] = mapped_column(ForeignKey("fetches.id"))
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    harvested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CoverageDailyRow(Base):
+    """Per feed and day: captures taken, articles published, first and last publication."""
+
+    __tablename__ = "coverage_daily"
+
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    captures: Mapped[int] = mapped_column(Integer, default=0)
+    articles: Mapped[int] = mapped_column(Integer, default=0)
+    earliest_published: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    latest_published: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    gap: Mapped[bool] = mapped_column(Boolean, default=False)

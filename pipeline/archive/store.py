@@ -49,6 +49,7 @@ def sync_registry(connection: Connection, registry: Registry) -> int:
             "scripts": ",".join(o.scripts),
             "fulltext": o.fulltext,
             "history": ",".join(o.history),
+            "sitemaps": " ".join(o.sitemaps),
         }
         for o in registry.outlets
     ]

@@ -1,37 +1,97 @@
-"""Unicode hygiene for everything stored: no control characters, no bidi tricks, NFC."""
+"""Unicode hygiene for everything stored: no control characters, no bidi tricks, NFC.
+
+Also two repairs seen in Balkan feeds: entities escaped twice (``&amp;amp;``, hostile-inputs.md
+case 20) and Cyrillic look-alike letters inside Latin words ("ЕU" with a Cyrillic Е, case 21).
+"""
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
-# C0/C1 controls except tab and newlines; PostgreSQL refuses NUL and SQLite miscounts it.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0/C1 controls except tab and newlines; PostgreSQL refuses NUL and SQLite miscounts it. Lone
+# surrogates (from "&#xD800;") cannot be encoded as UTF-8; U+FFFE/U+FFFF are not characters.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # Zero-width and bidirectional formatting characters (hostile-inputs.md case 19).
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+_INVISIBLE = re.compile(
+    r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u061c\u180e]"
+)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# Entity text left after one round of unescaping: "&amp;amp;" became "&amp;", "&amp;quot;" "&quot;".
+_ESCAPED_ENTITY = re.compile(r"&(?:amp;)*(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,9};)")
+
+_LATIN = "A-Za-z\u00c0-\u024f"
+_CYRILLIC = "\u0400-\u04ff"
+_MIXED_WORD = re.compile(
+    rf"[{_LATIN}{_CYRILLIC}]*(?:[{_LATIN}][{_LATIN}{_CYRILLIC}]*[{_CYRILLIC}]"
+    rf"|[{_CYRILLIC}][{_LATIN}{_CYRILLIC}]*[{_LATIN}])[{_LATIN}{_CYRILLIC}]*"
+)
+_HAS_LATIN = re.compile(rf"[{_LATIN}]")
+_HAS_CYRILLIC = re.compile(rf"[{_CYRILLIC}]")
+# Letters that look the same in both scripts.
+_CYR_TO_LAT = dict(
+    zip("АВЕКМНОРСТХЈЅІаеорсухјѕі", "ABEKMHOPCTXJSIaeopcyxjsi", strict=True)
+)
+_LAT_TO_CYR = {lat: cyr for cyr, lat in _CYR_TO_LAT.items()}
 
 
 def strip_controls(text: str) -> str:
     return _INVISIBLE.sub("", _CONTROL.sub("", text))
 
 
+def unescape_leftovers(text: str) -> str:
+    """Undo entities escaped twice; text without "&" is returned as is."""
+    if "&" not in text:
+        return text
+    return _ESCAPED_ENTITY.sub(_unescape_one, text)
+
+
+def _unescape_one(match: re.Match[str]) -> str:
+    value = html.unescape("&" + match.group(1))
+    # "&#0;" and other invalid references unescape to U+FFFD: drop them instead.
+    return "" if value == "\ufffd" else value
+
+
+def _fix_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    cyrillic = [ch for ch in word if "\u0400" <= ch <= "\u04ff"]
+    latin_count = len(word) - len(cyrillic)
+    to_latin = all(ch in _CYR_TO_LAT for ch in cyrillic)
+    to_cyrillic = all(ch in _LAT_TO_CYR for ch in word if not "\u0400" <= ch <= "\u04ff")
+    if to_latin and (not to_cyrillic or latin_count >= len(cyrillic)):
+        return word.translate(str.maketrans(_CYR_TO_LAT))
+    if to_cyrillic:
+        return word.translate(str.maketrans(_LAT_TO_CYR))
+    return word
+
+
+def fix_mixed_script(text: str) -> str:
+    """Words mixing Latin and Cyrillic letters get the look-alikes of one script replaced by the
+    other's, when that makes the word single-script; no real word mixes the two."""
+    if not (_HAS_LATIN.search(text) and _HAS_CYRILLIC.search(text)):
+        return text
+    return _MIXED_WORD.sub(_fix_word, text)
+
+
+def _hygiene(text: str) -> str:
+    text = strip_controls(unescape_leftovers(text))
+    return fix_mixed_script(unicodedata.normalize("NFC", text))
+
+
 def clean_line(text: str | None) -> str:
     """A one-line field (title, author): hygiene, NFC, whitespace folded to single spaces."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", strip_controls(text))
-    return " ".join(text.split())
+    return " ".join(_hygiene(text).split())
 
 
 def clean_block(text: str | None) -> str:
     """A multi-paragraph field: paragraphs kept apart by one blank line, spaces folded inside."""
     if not text:
         return ""
-    text = unicodedata.normalize(
-        "NFC", strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
-    )
+    text = _hygiene(text.replace("\r\n", "\n").replace("\r", "\n"))
     paragraphs = [_SPACES.sub(" ", p).strip() for p in _BLANK_LINES.split(text)]
     paragraphs = [" ".join(p.split()) for p in paragraphs]
     return "\n\n".join(p for p in paragraphs if p)
@@ -42,6 +102,6 @@ def truncate(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text[:limit]
-    if cut and unicodedata.combining(text[limit]) and len(cut) > 1:
+    while cut and (unicodedata.combining(text[len(cut)]) or "\ud800" <= cut[-1] <= "\udbff"):
         cut = cut[:-1]
     return cut

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from pipeline.dedup.normalize import comparison_text
+from pipeline.dedup.urls import url_key
 
 
 def _digest(kind: str, value: str) -> str:
@@ -17,10 +18,15 @@ def content_hash(title: str, text: str) -> str:
     return hashlib.sha256(comparison_text(f"{title}\n{text}").encode()).hexdigest()
 
 
+def text_hash(comparison: str) -> str:
+    """Hash of an already normalised comparison text (credits and boilerplate removed)."""
+    return hashlib.sha256(comparison.encode()).hexdigest()
+
+
 def article_id(*, canonical_url: str | None, guid: str | None, feed_url: str, digest: str) -> str:
     """From the canonical URL; without one, from the guid within its feed; else from content."""
     if canonical_url:
-        return _digest("url", canonical_url)
+        return _digest("url", url_key(canonical_url))
     if guid:
         return _digest("guid", f"{feed_url}\n{guid}")
     return _digest("content", digest)

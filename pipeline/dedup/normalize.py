@@ -16,7 +16,28 @@ _CYR_TO_LAT = {
 _TRANSLIT = str.maketrans(_CYR_TO_LAT | {k.upper(): v.capitalize() for k, v in _CYR_TO_LAT.items()})
 # Letters that do not decompose into base + mark.
 _FOLD = str.maketrans({"đ": "dj", "Đ": "Dj", "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "ı": "i"})
-_NON_WORD = re.compile(r"[^\w]+")
+_WORD = re.compile(r"\w+")
+
+
+class _FoldTable(dict):
+    """str.translate table filled on first sight of each character: Cyrillic to Latin, no
+    diacritics, lower case. Equal to doing the three steps on the whole string (combining marks
+    are dropped either way), but at C speed after the first sighting of a character."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = _fold_slow(char.translate(_TRANSLIT)).lower()
+        self[code] = folded
+        return folded
+
+
+def _fold_slow(text: str) -> str:
+    text = text.translate(_FOLD)
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_COMPARISON = _FoldTable()
 
 
 def transliterate(text: str) -> str:
@@ -25,12 +46,9 @@ def transliterate(text: str) -> str:
 
 
 def fold_diacritics(text: str) -> str:
-    text = text.translate(_FOLD)
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _fold_slow(text)
 
 
 def comparison_text(text: str) -> str:
     """Lower-case Latin without diacritics or punctuation, words separated by single spaces."""
-    folded = fold_diacritics(transliterate(text)).lower()
-    return " ".join(_NON_WORD.sub(" ", folded).split())
+    return " ".join(_WORD.findall(text.translate(_COMPARISON)))

@@ -1,28 +1,45 @@
 """HTTP fetching of feeds and pages.
 
-One request is bounded by a total wall-clock deadline (body included), a byte cap counted after
-decompression, a redirect limit and the network guard, which checks the address actually
-connected to on every hop. Failures come back as a ``FetchResult`` with an error class; they are
-never raised, so one bad feed cannot stop the others.
+One request is bounded by a total wall-clock deadline (body included: per-read timeouts never stop
+a server that trickles one byte a second), a byte cap counted after decompression, a redirect
+limit and the network guard, which checks the address actually connected to on every hop.
+Failures come back as a ``FetchResult`` with an error class; they are never raised, so one bad
+feed cannot stop the others.
+
+``FetchSession`` is the async client for a whole cycle: one connection pool, per-host limits and
+robots.txt shared by every feed. ``fetch`` is the synchronous one-shot form.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
+import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from pipeline.config import Settings
 from pipeline.fetch.errors import FetchError, classify_exception
-from pipeline.fetch.guard import AddressPolicy, guarded_transport
+from pipeline.fetch.guard import AddressPolicy, PerHostTransport
+from pipeline.fetch.politeness import HostLimiter, PolitenessOptions, RobotsCache, host_key
+from pipeline.fetch.retry_after import MAX_RETRY_AFTER_S, parse_retry_after
+
+__all__ = [
+    "MAX_RETRY_AFTER_S",
+    "FetchOptions",
+    "FetchResult",
+    "FetchSession",
+    "fetch",
+    "fetch_async",
+    "parse_retry_after",
+]
 
 REDIRECT_CODES = {301, 302, 303, 307, 308}
-# Retry-After beyond a day is treated as a day (hostile-inputs.md case 12).
-MAX_RETRY_AFTER_S = 24 * 3600
+CHUNK = 64 * 1024
+ROBOTS_DEADLINE_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +51,8 @@ class FetchOptions:
     max_redirects: int = 5
     max_url_length: int = 2048
     policy: AddressPolicy = field(default_factory=AddressPolicy)
+    politeness: PolitenessOptions = field(default_factory=PolitenessOptions)
+    ca_bundle: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, *, page: bool = False) -> FetchOptions:
@@ -42,10 +61,17 @@ class FetchOptions:
             connect_timeout_s=settings.connect_timeout_s,
             deadline_s=settings.deadline_s,
             max_bytes=settings.max_page_bytes if page else settings.max_feed_bytes,
+            max_redirects=settings.max_redirects,
             policy=AddressPolicy(
                 allow_private=settings.allow_private_networks,
                 allowed_endpoints=settings.allowed_hosts,
             ),
+            politeness=PolitenessOptions(
+                per_host=settings.per_host_concurrency,
+                spacing_s=settings.per_host_spacing_s,
+                respect_robots=settings.respect_robots,
+            ),
+            ca_bundle=settings.ca_bundle,
         )
 
 
@@ -60,53 +86,81 @@ class FetchResult:
     error_class: str | None = None
     error_message: str | None = None
     retry_after_s: float | None = None
+    # Every URL requested, the first one included.
+    hops: list[str] = field(default_factory=list)
+    conditional: bool = False
 
     @property
     def not_modified(self) -> bool:
-        return self.status == 304
+        return self.status == 304 and self.error_class is None
 
     @property
     def ok(self) -> bool:
         return self.error_class is None and self.status is not None and self.status < 400
 
 
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date), capped at a day."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        seconds = float(value)
-    else:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    return max(0.0, min(seconds, MAX_RETRY_AFTER_S))
-
-
-def _check_url(url: str, options: FetchOptions) -> None:
-    if len(url) > options.max_url_length:
+def check_url(url: str, max_length: int = 2048) -> None:
+    if len(url) > max_length:
         raise FetchError("url_too_long", f"URL of {len(url)} characters")
-    scheme = urlsplit(url).scheme.lower()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
     if scheme not in {"http", "https"}:
         raise FetchError("bad_scheme", f"scheme {scheme or '(none)'!r} is not fetched")
+    if not parts.hostname:
+        raise FetchError("bad_scheme", "URL without a host")
 
 
-def _read_capped(response: httpx.Response, options: FetchOptions, deadline: float) -> bytes:
+class _Inflater:
+    """Content-Encoding undone chunk by chunk, never inflating more than ``limit`` bytes."""
+
+    def __init__(self, encoding: str | None) -> None:
+        codings = [c.strip().lower() for c in (encoding or "").split(",") if c.strip()]
+        codings = [c for c in codings if c != "identity"]
+        if len(codings) > 1:
+            raise FetchError("protocol", f"stacked content encodings {encoding!r}")
+        self.coding = codings[0] if codings else None
+        if self.coding in {"gzip", "x-gzip"}:
+            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif self.coding == "deflate":
+            self._z = None  # zlib-wrapped or raw: decided on the first bytes
+        elif self.coding is None:
+            self._z = None
+        else:
+            raise FetchError("protocol", f"unsupported content encoding {encoding!r}")
+
+    def feed(self, data: bytes, limit: int) -> bytes:
+        """Decoded bytes of ``data``; at most ``limit`` of them (the caller's cap plus one)."""
+        if self.coding is None:
+            return data[:limit]
+        if self._z is None:
+            raw = not (
+                len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+            )
+            self._z = zlib.decompressobj(-zlib.MAX_WBITS if raw else zlib.MAX_WBITS)
+        try:
+            return self._z.decompress(data, limit)
+        except zlib.error as exc:
+            raise FetchError("protocol", f"corrupt {self.coding} body: {exc}") from exc
+
+
+async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    inflater = _Inflater(response.headers.get("content-encoding"))
     chunks: list[bytes] = []
     size = 0
-    # iter_bytes yields decoded (decompressed) bytes, so the cap counts what a gzip bomb inflates to.
-    for chunk in response.iter_bytes(chunk_size=64 * 1024):
+    async for raw in response.aiter_raw(CHUNK):
+        # The cap counts inflated bytes, and a gzip bomb is never inflated past it.
+        chunk = inflater.feed(raw, max_bytes - size + 1)
         size += len(chunk)
-        if size > options.max_bytes:
-            raise FetchError("too_large", f"body exceeds {options.max_bytes} bytes")
-        if time.monotonic() > deadline:
-            raise FetchError("timeout", f"total deadline of {options.deadline_s:.0f} s exceeded")
+        if size > max_bytes:
+            raise FetchError("too_large", f"body exceeds {max_bytes} bytes")
         chunks.append(chunk)
+        z = getattr(inflater, "_z", None)
+        while z is not None and z.unconsumed_tail:
+            chunk = z.decompress(z.unconsumed_tail, max_bytes - size + 1)
+            size += len(chunk)
+            if size > max_bytes:
+                raise FetchError("too_large", f"body exceeds {max_bytes} bytes")
+            chunks.append(chunk)
     return b"".join(chunks)
 
 
@@ -122,6 +176,168 @@ def _error_status_class(status: int) -> str | None:
     return "http_4xx"
 
 
+def _status_message(response: httpx.Response) -> str:
+    message = f"HTTP {response.status_code}"
+    if response.headers.get("cf-mitigated") == "challenge" or (
+        response.status_code == 403 and "cloudflare" in response.headers.get("server", "").lower()
+    ):
+        message += " (Cloudflare challenge)"
+    return message
+
+
+class FetchSession:
+    """One async client for a fetch cycle: pooled connections, per-host limits, robots.txt."""
+
+    def __init__(self, options: FetchOptions, *, concurrency: int = 16) -> None:
+        self.options = options
+        self.limiter = HostLimiter(options.politeness)
+        # Requests in flight across all hosts; taken after the host's slot, so that feeds waiting
+        # for a busy host never hold capacity other hosts could use.
+        self._gate = asyncio.Semaphore(max(1, concurrency))
+        # Hosts that answered 429/503 with Retry-After: not asked again in this cycle before then.
+        self._host_wait_until: dict[str, float] = {}
+        self.robots = RobotsCache(options.user_agent, self._get_robots, self.limiter)
+        self._client: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> FetchSession:
+        self._client = httpx.AsyncClient(
+            transport=PerHostTransport(
+                self.options.policy,
+                per_host=self.options.politeness.per_host,
+                ca_bundle=self.options.ca_bundle,
+            ),
+            timeout=httpx.Timeout(self.options.deadline_s, connect=self.options.connect_timeout_s),
+            follow_redirects=False,
+            trust_env=False,
+        )
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+    async def _get_robots(self, url: str) -> tuple[int | None, bytes]:
+        result = await self.fetch(
+            url,
+            max_bytes=512 * 1024,
+            deadline_s=min(self.options.deadline_s, ROBOTS_DEADLINE_S),
+            robots=False,
+            max_redirects=2,
+        )
+        return result.status if result.error_class is None else None, result.body or b""
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        max_bytes: int | None = None,
+        deadline_s: float | None = None,
+        robots: bool | None = None,
+        max_redirects: int | None = None,
+    ) -> FetchResult:
+        """GET ``url`` (conditionally when validators are given); never raises for the web's
+        trouble. Time waiting for the host's turn is not charged to the deadline."""
+        assert self._client is not None, "use FetchSession as an async context manager"
+        options = self.options
+        budget = options.deadline_s if deadline_s is None else deadline_s
+        cap = options.max_bytes if max_bytes is None else max_bytes
+        check_robots = options.politeness.respect_robots if robots is None else robots
+        redirects = options.max_redirects if max_redirects is None else max_redirects
+        result = FetchResult(url=url, final_url=url, conditional=bool(etag or last_modified))
+        headers = {
+            "User-Agent": options.user_agent,
+            "Accept-Encoding": "gzip, deflate",
+            "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
+            "text/xml;q=0.9, */*;q=0.5",
+        }
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        spent = 0.0
+        try:
+            current = url
+            for _hop in range(redirects + 1):
+                check_url(current, options.max_url_length)
+                result.final_url = current
+                result.hops.append(current)
+                host = host_key(current)
+                self._check_host_wait(host, result)
+                if check_robots and not await self.robots.allowed(current):
+                    raise FetchError("robots_disallowed", f"robots.txt disallows {current}")
+                async with self.limiter.slot(host, self._gate, spaced=check_robots):
+                    self._check_host_wait(host, result)
+                    started = time.monotonic()
+                    try:
+                        async with asyncio.timeout(max(0.001, budget - spent)):
+                            location = await self._one_hop(current, headers, cap, result)
+                    except TimeoutError as exc:
+                        raise FetchError(
+                            "timeout", f"total deadline of {budget:.0f} s exceeded"
+                        ) from exc
+                    finally:
+                        spent += time.monotonic() - started
+                if result.retry_after_s:
+                    self._host_wait_until[host] = time.monotonic() + result.retry_after_s
+                if location is None:
+                    break
+                current = urljoin(current, location)
+            else:
+                raise FetchError("too_many_redirects", f"more than {redirects} redirects")
+        except FetchError as exc:
+            result.error_class, result.error_message = exc.error_class, exc.message
+        except Exception as exc:  # noqa: BLE001 - every transport failure becomes a result
+            result.error_class, result.error_message = classify_exception(exc)
+        if result.error_class:
+            result.body = None
+        result.elapsed_ms = int(spent * 1000)
+        return result
+
+    def _check_host_wait(self, host: str, result: FetchResult) -> None:
+        remaining = self._host_wait_until.get(host, 0.0) - time.monotonic()
+        if remaining > 0:
+            result.retry_after_s = remaining
+            raise FetchError("rate_limited", f"{host} asked to wait {remaining:.0f} s more")
+
+    async def _one_hop(
+        self, url: str, headers: dict[str, str], cap: int, result: FetchResult
+    ) -> str | None:
+        """One request; returns the redirect target, or None once ``result`` is filled."""
+        assert self._client is not None
+        async with self._client.stream("GET", url, headers=headers) as response:
+            if response.status_code in REDIRECT_CODES and "location" in response.headers:
+                return response.headers["location"].strip()
+            result.status = response.status_code
+            result.headers = {k.lower(): v for k, v in response.headers.items()}
+            result.error_class = _error_status_class(response.status_code)
+            if result.error_class == "rate_limited":
+                result.retry_after_s = parse_retry_after(response.headers.get("retry-after"))
+            if result.error_class:
+                result.error_message = _status_message(response)
+            elif response.status_code != 304:
+                result.body = await _read_capped(response, cap)
+            return None
+
+
+async def fetch_async(
+    url: str, *, options: FetchOptions, etag: str | None = None, last_modified: str | None = None
+) -> FetchResult:
+    async with FetchSession(options) as session:
+        return await session.fetch(url, etag=etag, last_modified=last_modified)
+
+
+def run_sync(coro):
+    """Run a coroutine to completion from synchronous code, even under a running event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def fetch(
     url: str,
     *,
@@ -130,48 +346,4 @@ def fetch(
     last_modified: str | None = None,
 ) -> FetchResult:
     """GET ``url`` with conditional headers; never raises for network or HTTP trouble."""
-    started = time.monotonic()
-    deadline = started + options.deadline_s
-    result = FetchResult(url=url, final_url=url)
-    headers = {"User-Agent": options.user_agent, "Accept-Encoding": "gzip, deflate"}
-    if etag:
-        headers["If-None-Match"] = etag
-    if last_modified:
-        headers["If-Modified-Since"] = last_modified
-    timeout = httpx.Timeout(options.deadline_s, connect=options.connect_timeout_s)
-    try:
-        with httpx.Client(
-            transport=guarded_transport(options.policy),
-            timeout=timeout,
-            follow_redirects=False,
-        ) as client:
-            current = url
-            for _hop in range(options.max_redirects + 1):
-                _check_url(current, options)
-                result.final_url = current
-                with client.stream("GET", current, headers=headers) as response:
-                    if response.status_code in REDIRECT_CODES and "location" in response.headers:
-                        current = urljoin(current, response.headers["location"])
-                        continue
-                    result.status = response.status_code
-                    result.headers = {k.lower(): v for k, v in response.headers.items()}
-                    result.error_class = _error_status_class(response.status_code)
-                    if result.error_class == "rate_limited":
-                        result.retry_after_s = parse_retry_after(
-                            response.headers.get("retry-after")
-                        )
-                    if result.error_class:
-                        result.error_message = f"HTTP {response.status_code}"
-                    elif response.status_code != 304:
-                        result.body = _read_capped(response, options, deadline)
-                    break
-            else:
-                raise FetchError(
-                    "too_many_redirects", f"more than {options.max_redirects} redirects"
-                )
-    except FetchError as exc:
-        result.error_class, result.error_message = exc.error_class, exc.message
-    except Exception as exc:  # noqa: BLE001 - every transport failure becomes a classified result
-        result.error_class, result.error_message = classify_exception(exc)
-    result.elapsed_ms = int((time.monotonic() - started) * 1000)
-    return result
+    return run_sync(fetch_async(url, options=options, etag=etag, last_modified=last_modified))

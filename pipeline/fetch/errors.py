@@ -28,10 +28,22 @@ SEVERITY = {
     "blocked_address": "hard",
     "bad_scheme": "hard",
     "url_too_long": "hard",
+    # An unusable URL, e.g. a redirect to "javascript:alert(1)".
+    "bad_url": "hard",
     "too_many_redirects": "soft",
     "empty_body": "soft",
     "transport": "temporary",
+    "protocol": "soft",
+    "bad_encoding": "soft",
+    "parse_budget": "soft",
+    # The feed redirects to another feed of the registry: reported, never counted.
+    "duplicate_feed": "none",
+    # Our own fault (database, a bug): never counted against the feed.
+    "internal": "none",
 }
+
+# Failures that say nothing about the feed being broken: no score, no consecutive failure.
+NOT_COUNTED = frozenset({"rate_limited", "duplicate_feed", "internal"})
 
 
 class FetchError(Exception):
@@ -64,4 +76,10 @@ def classify_exception(exc: BaseException) -> tuple[str, str]:
         return "connect", message
     if isinstance(exc, httpx.TooManyRedirects):
         return "too_many_redirects", message
-    return "transport", message
+    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+        return "bad_url", message
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.LocalProtocolError | httpx.DecodingError):
+        return "protocol", message
+    if isinstance(exc, httpx.TransportError | OSError):
+        return "transport", message
+    return "internal", message

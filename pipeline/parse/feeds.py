@@ -1,22 +1,43 @@
-"""Parse feed documents with feedparser, always from bytes (never a URL or a path)."""
+"""Parse feed documents with feedparser, always from bytes (never a URL or a path).
+
+The path: decode the bytes ourselves (pipeline.parse.decode), strip entity declarations and cut
+surplus items (pipeline.parse.guard), hand feedparser UTF-8 bytes, then cap every field and keep
+only http(s) links resolved against the final URL. The whole of it runs under a time and memory
+budget (pipeline.parse.budget).
+"""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
 from time import struct_time
+from urllib.parse import urljoin, urlsplit
 
-import feedparser
+from pipeline.clean.text import strip_controls, truncate
+from pipeline.parse.budget import BudgetExceeded, ParseBudget, run_within_budget
+from pipeline.parse.decode import as_utf8_xml, decode_document
+from pipeline.parse.guard import GuardError, guard_document, limit_nesting
 
 # Entries beyond this are dropped; hostile feeds list 100,000 items (hostile-inputs.md case 23).
 DEFAULT_MAX_ITEMS = 2000
+# Per-field caps at parse time, above the archive's own caps (pipeline.articles), so that a
+# 14 MB description (case 22) is cut before it is copied around.
+MAX_TITLE_CHARS = 10_000
+MAX_HTML_FIELD_CHARS = 2_000_000
+MAX_SHORT_FIELD_CHARS = 2_048
+MAX_LIST_ITEMS = 50
+MAX_URL_CHARS = 2_048
 
 
 class ParseError(Exception):
     def __init__(self, error_class: str, message: str) -> None:
-        super().__init__(f"{error_class}: {message}")
+        # Both arguments in args, so the error survives the trip back from the parse worker.
+        super().__init__(error_class, message)
         self.error_class = error_class
         self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.error_class}: {self.message}"
 
 
 @dataclass
@@ -43,32 +64,134 @@ class ParsedFeed:
     bozo: bool = False
     bozo_reason: str | None = None
     truncated: int = 0
+    encoding: str = "utf-8"
+    # What the guards changed: charset repairs, stripped declarations, dropped items.
+    notes: list[str] = field(default_factory=list)
 
 
-def _looks_like_html_page(body: bytes) -> bool:
-    head = body[:2048].lstrip().lower()
-    return head.startswith(b"<!doctype html") or head.startswith(b"<html")
+def safe_link(link: str | None, base_url: str) -> str | None:
+    """An absolute http(s) URL resolved against ``base_url``, or None."""
+    if not link:
+        return None
+    link = "".join(strip_controls(link).split())
+    if not link or len(link) > MAX_URL_CHARS:
+        return None
+    try:
+        resolved = urljoin(base_url, link)
+        parts = urlsplit(resolved)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        return None
+    return resolved if len(resolved) <= MAX_URL_CHARS else None
 
 
-def _entry(raw: feedparser.FeedParserDict) -> Entry:
+def _text(value: object, limit: int) -> str:
+    return truncate(strip_controls(str(value or "")), limit)
+
+
+def _entry(raw, base_url: str) -> Entry:
     content = raw.get("content") or []
-    content_html = "\n".join(c.get("value", "") for c in content) or None
-    authors = [a.get("name", "") for a in raw.get("authors", []) if a.get("name")]
+    content_html = "\n".join(str(c.get("value", "")) for c in content[:MAX_LIST_ITEMS]) or None
+    authors = [
+        _text(a.get("name"), MAX_SHORT_FIELD_CHARS)
+        for a in raw.get("authors", [])[:MAX_LIST_ITEMS]
+        if a.get("name")
+    ]
     if not authors and raw.get("author"):
-        authors = [raw["author"]]
+        authors = [_text(raw["author"], MAX_SHORT_FIELD_CHARS)]
     published_raw = raw.get("published") or raw.get("updated") or raw.get("created")
     struct = raw.get("published_parsed") or raw.get("updated_parsed") or raw.get("created_parsed")
+    summary = raw.get("summary")
     return Entry(
-        guid=raw.get("id") or None,
-        link=raw.get("link") or None,
-        title=raw.get("title", "") or "",
-        summary_html=raw.get("summary") or None,
-        content_html=content_html,
+        guid=_text(raw.get("id"), MAX_SHORT_FIELD_CHARS) or None,
+        link=safe_link(raw.get("link"), base_url),
+        title=_text(raw.get("title"), MAX_TITLE_CHARS),
+        summary_html=limit_nesting(_text(summary, MAX_HTML_FIELD_CHARS)) or None,
+        content_html=limit_nesting(_text(content_html, MAX_HTML_FIELD_CHARS)) or None,
         authors=authors,
-        categories=[t.get("term", "") for t in raw.get("tags", []) if t.get("term")],
-        published_raw=published_raw,
+        categories=[
+            _text(t.get("term"), MAX_SHORT_FIELD_CHARS)
+            for t in raw.get("tags", [])[:MAX_LIST_ITEMS]
+            if t.get("term")
+        ],
+        published_raw=_text(published_raw, 200) or None,
         published_struct=struct,
-        orig_link=raw.get("feedburner_origlink") or None,
+        orig_link=safe_link(raw.get("feedburner_origlink"), base_url),
+    )
+
+
+def _classify_non_feed(text: str) -> None:
+    head = text.lstrip("\ufeff \t\r\n")[:2048].lower()
+    if head.startswith(("{", "[")):
+        raise ParseError("unsupported_format", "JSON (JSON Feed is not supported)")
+    if head.startswith(("<!doctype html", "<html")):
+        raise ParseError("not_a_feed", "an HTML page where a feed was expected")
+    if not head.startswith("<"):
+        raise ParseError("not_a_feed", "plain text where a feed was expected")
+
+
+def guarded_feedparser(
+    body: bytes,
+    base_url: str,
+    content_type: str | None,
+    max_items: int,
+    extra_headers: dict[str, str] | None = None,
+    sanitize_html: bool = False,
+):
+    """feedparser's raw result for ``body`` after our decoding and guards, with what they did.
+
+    Returns (feedparser result, Decoded, Guarded). The corpus evaluation calls this too.
+    """
+    import feedparser
+
+    if not body or not body.strip():
+        raise ParseError("empty_body", "the document is empty")
+    decoded = decode_document(body, content_type)
+    _classify_non_feed(decoded.text)
+    try:
+        guarded = guard_document(decoded.text, max_items)
+    except GuardError as exc:
+        raise ParseError(exc.error_class, exc.message) from None
+    headers = {**(extra_headers or {}), "content-location": base_url}
+    # We decoded the bytes: feedparser must not second-guess the charset.
+    headers["content-type"] = "application/xml; charset=utf-8"
+    parsed = feedparser.parse(
+        io.BytesIO(as_utf8_xml(guarded.text)),
+        response_headers=headers,
+        # Sanitising is done later, with an allowlist (nh3), on what is stored.
+        sanitize_html=sanitize_html,
+        resolve_relative_uris=True,
+    )
+    return parsed, decoded, guarded
+
+
+def parse_guarded(
+    body: bytes, base_url: str, content_type: str | None, max_items: int
+) -> ParsedFeed:
+    """The unbudgeted parse; runs inside the parse worker."""
+    parsed, decoded, guarded = guarded_feedparser(body, base_url, content_type, max_items)
+    version = parsed.get("version") or ""
+    if not version and not parsed.entries:
+        if "<html" in decoded.text[:4096].lower():
+            raise ParseError("not_a_feed", "an HTML page where a feed was expected")
+        reason = parsed.get("bozo_exception")
+        raise ParseError("parse_error", f"not a parsable feed: {reason}")
+    entries = [_entry(e, base_url) for e in parsed.entries[:max_items]]
+    feed = parsed.get("feed", {})
+    bozo_exc = parsed.get("bozo_exception")
+    notes = ([decoded.note] if decoded.note else []) + guarded.notes
+    return ParsedFeed(
+        version=version,
+        title=_text(feed.get("title"), MAX_TITLE_CHARS) or None,
+        link=safe_link(feed.get("link"), base_url),
+        language=_text(feed.get("language"), 35) or None,
+        entries=entries,
+        bozo=bool(parsed.get("bozo")) or bool(notes),
+        bozo_reason=f"{type(bozo_exc).__name__}: {bozo_exc}"[:1000] if bozo_exc else None,
+        truncated=guarded.items_dropped + max(0, len(parsed.entries) - max_items),
+        encoding=decoded.encoding,
+        notes=notes,
     )
 
 
@@ -78,32 +201,17 @@ def parse_feed(
     base_url: str,
     content_type: str | None = None,
     max_items: int = DEFAULT_MAX_ITEMS,
+    budget: ParseBudget | None = None,
 ) -> ParsedFeed:
-    """Parse ``body`` as RSS or Atom; relative links resolve against ``base_url``."""
+    """Parse ``body`` as RSS or Atom; relative links resolve against ``base_url`` (the final
+    URL after redirects). Raises ``ParseError`` with an error class for anything not a feed."""
     if not body or not body.strip():
         raise ParseError("empty_body", "the document is empty")
-    headers = {"content-location": base_url}
-    if content_type:
-        headers["content-type"] = content_type
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=False)
-    version = parsed.get("version") or ""
-    if not version and not parsed.entries:
-        if _looks_like_html_page(body):
-            raise ParseError("not_a_feed", "an HTML page where a feed was expected")
-        if body.lstrip().startswith(b"{"):
-            raise ParseError("unsupported_format", "JSON is not a supported feed format")
-        reason = parsed.get("bozo_exception")
-        raise ParseError("parse_error", f"not a parsable feed: {reason}")
-    entries = [_entry(e) for e in parsed.entries[:max_items]]
-    feed = parsed.get("feed", {})
-    bozo_exc = parsed.get("bozo_exception")
-    return ParsedFeed(
-        version=version,
-        title=feed.get("title"),
-        link=feed.get("link"),
-        language=feed.get("language"),
-        entries=entries,
-        bozo=bool(parsed.get("bozo")),
-        bozo_reason=f"{type(bozo_exc).__name__}: {bozo_exc}" if bozo_exc else None,
-        truncated=max(0, len(parsed.entries) - max_items),
-    )
+    try:
+        return run_within_budget(
+            budget or ParseBudget(), parse_guarded, body, base_url, content_type, max_items
+        )
+    except BudgetExceeded as exc:
+        raise ParseError("parse_budget", str(exc)) from None
+    except RecursionError:
+        raise ParseError("parse_error", "nesting too deep") from None

@@ -29,13 +29,14 @@ def airflow_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 def migrate_metadata(env: dict[str, str]) -> None:
-    subprocess.run(
-        [str(VENV_BIN / "airflow"), "db", "migrate"],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    """Migrate the metadata DB and create the pools the DAGs use, as `make run` does."""
+    airflow = str(VENV_BIN / "airflow")
+    for args in (
+        ["db", "migrate"],
+        ["pools", "set", "outbound_fetch", "8", "Outbound HTTP fetches"],
+        ["pools", "set", "backfill", "2", "Backfill harvesting"],
+    ):
+        subprocess.run([airflow, *args], env=env, check=True, capture_output=True, timeout=300)
 
 
 def registry_toml(outlets: list[dict]) -> str:

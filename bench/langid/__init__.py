@@ -1,0 +1,1 @@
+"""Helpers for bench/langid_eval.py: evaluation sets and peer detectors."""

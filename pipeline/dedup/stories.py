@@ -1,0 +1,304 @@
+"""Stories: every copy of a text linked to the earliest one, across outlets and scripts.
+
+For a batch of new articles, one round of queries finds what the archive already holds:
+- exact copies by content hash (normalised title and text without credits and boilerplate);
+- near copies through the LSH index (``dedup_lsh``), verified on the MinHash signatures.
+``duplicate_of`` points at the earliest copy (by publication time, then id) and ``story_id``
+groups all copies; the story id is the id of the first copy stored and never changes, even when
+a copy published earlier arrives later and becomes the story's origin.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy import Connection, and_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from pipeline.archive.dedup_models import LshBucketRow, SignatureRow
+from pipeline.archive.models import ArticleRow
+from pipeline.dedup.near import (
+    JACCARD_THRESHOLD,
+    Signature,
+    band_buckets_many,
+    estimated_jaccard,
+)
+
+ARTICLES = ArticleRow.__table__
+SIGNATURES = SignatureRow.__table__
+LSH = LshBucketRow.__table__
+_CHUNK = 900
+
+
+@dataclass
+class DedupItem:
+    """A new article with what dedup compares: its content hash and MinHash signature."""
+
+    row: dict
+    signature: Signature | None
+    # Exact matching needs some text: two items titled "Video" with no body are not one story.
+    hashable: bool = True
+    buckets: list[int] = field(default_factory=list)
+
+    @property
+    def when(self) -> tuple[datetime, str]:
+        return (self.row["published_at"] or self.row["first_seen_at"], self.row["id"])
+
+
+@dataclass
+class _Story:
+    story_id: str
+    origin_id: str
+    origin_when: tuple[datetime, str]
+
+
+@dataclass
+class LinkCounts:
+    exact: int = 0
+    near: int = 0
+    rerooted: int = 0
+
+
+@dataclass
+class _Candidate:
+    article_id: str
+    signature: Signature
+    story: _Story
+
+
+def _chunks(values: list, size: int = _CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _when(published: datetime | None, first_seen: datetime | None, aid: str):
+    return (published or first_seen, aid)
+
+
+def _stories_by_hash(connection: Connection, hashes: list[str]) -> dict[str, _Story]:
+    """Per content hash, the story of a stored article carrying it (copies share one story)."""
+    found: dict[str, _Story] = {}
+    for condition in _in(connection, ARTICLES.c.content_hash, hashes, sa.String):
+        query = select(
+            ARTICLES.c.content_hash, ARTICLES.c.id, ARTICLES.c.story_id, ARTICLES.c.published_at,
+            ARTICLES.c.first_seen_at, ARTICLES.c.duplicate_of,
+        ).where(condition)  # fmt: skip
+        for h, aid, story, published, seen, duplicate_of in connection.execute(query):
+            if h in found and (duplicate_of is not None or found[h].origin_when is not None):
+                continue
+            # An origin's time is known here; a copy's origin is looked up in _resolve_origins.
+            when = _when(published, seen, aid) if duplicate_of is None else None
+            found[h] = _Story(story or aid, duplicate_of or aid, when)
+    return found
+
+
+def _in(connection: Connection, column, values: list, item_type) -> list:
+    """``column IN values`` as conditions of at most a few thousand values each.
+
+    PostgreSQL gets one array parameter (``= ANY(:values)``): a 4,000-value IN list costs more
+    to render and parse than to run. SQLite gets IN lists under its parameter limit.
+    """
+    if not values:
+        return []
+    if connection.dialect.name == "postgresql":
+        return [column == sa.any_(sa.bindparam(None, values, type_=ARRAY(item_type)))]
+    return [column.in_(chunk) for chunk in _chunks(values, 5000)]
+
+
+def _near_candidates(
+    connection: Connection, items: list[DedupItem]
+) -> tuple[dict[int, list[str]], dict[str, _Candidate]]:
+    """Archived articles sharing an LSH bucket with the batch: bucket -> ids, id -> candidate.
+
+    One indexed query: the LSH primary key finds the buckets, the join brings the signatures.
+    """
+    buckets = sorted({b for item in items for b in item.buckets})
+    ids_by_bucket: dict[int, list[str]] = defaultdict(list)
+    candidates: dict[str, _Candidate] = {}
+    for condition in _in(connection, LSH.c.bucket, buckets, sa.BigInteger):
+        query = (
+            select(
+                LSH.c.bucket,
+                SIGNATURES.c.article_id,
+                SIGNATURES.c.minhash,
+                SIGNATURES.c.shingles,
+                ARTICLES.c.story_id,
+                ARTICLES.c.duplicate_of,
+                ARTICLES.c.published_at,
+                ARTICLES.c.first_seen_at,
+            )  # fmt: skip
+            .join(SIGNATURES, SIGNATURES.c.id == LSH.c.signature_id)
+            .join(ARTICLES, ARTICLES.c.id == SIGNATURES.c.article_id)
+            .where(condition)
+        )
+        for bucket, aid, minhash, shingles, story, dup, published, seen in connection.execute(
+            query
+        ):
+            ids_by_bucket[bucket].append(aid)
+            if aid not in candidates:
+                when = _when(published, seen, aid) if dup is None else None
+                candidates[aid] = _Candidate(
+                    aid,
+                    Signature.from_bytes(minhash, shingles),
+                    _Story(story or aid, dup or aid, when),
+                )
+    return ids_by_bucket, candidates
+
+
+def _resolve_origins(connection: Connection, stories: list[_Story]) -> None:
+    """Fill the publication time of origins that were reached through one of their copies."""
+    missing = sorted({s.origin_id for s in stories if s.origin_when is None})
+    when: dict[str, tuple] = {}
+    for condition in _in(connection, ARTICLES.c.id, missing, sa.String):
+        query = select(ARTICLES.c.id, ARTICLES.c.published_at, ARTICLES.c.first_seen_at).where(
+            condition
+        )
+        when.update((aid, _when(p, s, aid)) for aid, p, s in connection.execute(query))
+    for story in stories:
+        if story.origin_when is None:
+            story.origin_when = when.get(story.origin_id) or (datetime.max, story.origin_id)
+
+
+def link_stories(connection: Connection, items: list[DedupItem]) -> LinkCounts:
+    """Set ``duplicate_of`` and ``story_id`` on the rows of new articles (in place)."""
+    counts = LinkCounts()
+    if not items:
+        return counts
+    signed = [i for i in items if i.signature is not None]
+    if signed:
+        buckets = band_buckets_many(np.stack([i.signature.minhash for i in signed]))
+        for item, row in zip(signed, buckets.tolist(), strict=True):
+            item.buckets = row
+    by_hash = _stories_by_hash(
+        connection, sorted({i.row["content_hash"] for i in items if i.hashable})
+    )
+    archived_by_bucket, candidates = _near_candidates(connection, items)
+    # One story object per story id, so a re-rooting is seen by every later copy in the batch.
+    stories: dict[str, _Story] = {}
+    for story in [*by_hash.values(), *(c.story for c in candidates.values())]:
+        known = stories.setdefault(story.story_id, story)
+        if known.origin_when is None and story.origin_when is not None:
+            known.origin_id, known.origin_when = story.origin_id, story.origin_when
+    _resolve_origins(connection, list(stories.values()))
+    by_hash = {h: stories[s.story_id] for h, s in by_hash.items()}
+    batch_by_bucket: dict[int, list[str]] = defaultdict(list)
+    signatures = {c.article_id: c.signature for c in candidates.values()}
+    story_of = {aid: stories[c.story.story_id] for aid, c in candidates.items()}
+    reroots: dict[str, str] = {}
+    for item in sorted(items, key=lambda i: i.when):
+        row = item.row
+        story = by_hash.get(row["content_hash"]) if item.hashable else None
+        exact = story is not None
+        if story is None and item.signature is not None:
+            story = _best_near(item, archived_by_bucket, batch_by_bucket, signatures, story_of)
+        if story is None:
+            story = _Story(row["id"], row["id"], item.when)
+            stories[story.story_id] = story
+            row["duplicate_of"], row["story_id"] = None, row["id"]
+        elif item.when < story.origin_when:
+            # An earlier copy arrived late: it becomes the origin, the story keeps its id.
+            story.origin_id, story.origin_when = row["id"], item.when
+            reroots[story.story_id] = row["id"]
+            row["duplicate_of"], row["story_id"] = None, story.story_id
+        else:
+            row["duplicate_of"], row["story_id"] = story.origin_id, story.story_id
+            if exact:
+                counts.exact += 1
+            else:
+                counts.near += 1
+        if item.hashable:
+            by_hash.setdefault(row["content_hash"], story)
+        if item.signature is not None:
+            signatures[row["id"]] = item.signature
+            story_of[row["id"]] = story
+            for bucket in item.buckets:
+                batch_by_bucket[bucket].append(row["id"])
+    # Copies in this batch that point at a superseded origin follow the new one.
+    for item in items:
+        new_origin = reroots.get(item.row["story_id"])
+        if new_origin and item.row["duplicate_of"] is not None:
+            item.row["duplicate_of"] = new_origin if item.row["id"] != new_origin else None
+    counts.rerooted = _reroot_archived(connection, reroots)
+    return counts
+
+
+def _best_near(
+    item: DedupItem,
+    archived_by_bucket: dict[int, list[str]],
+    batch_by_bucket: dict[int, list[str]],
+    signatures: dict[str, Signature],
+    story_of: dict[str, _Story],
+) -> _Story | None:
+    seen: set[str] = set()
+    best: tuple[float, _Story] | None = None
+    for bucket in item.buckets:
+        for aid in (*archived_by_bucket.get(bucket, ()), *batch_by_bucket.get(bucket, ())):
+            if aid in seen or aid == item.row["id"]:
+                continue
+            seen.add(aid)
+            score = estimated_jaccard(item.signature, signatures[aid])
+            if score < JACCARD_THRESHOLD:
+                continue
+            story = story_of[aid]
+            # The most similar copy wins; among equals, the story that started earliest.
+            if (
+                best is None
+                or score > best[0]
+                or (score == best[0] and story.origin_when < best[1].origin_when)
+            ):
+                best = (score, story)
+    return best[1] if best else None
+
+
+def _reroot_archived(connection: Connection, reroots: dict[str, str]) -> int:
+    """Point every stored copy of a re-rooted story at its new origin (rare: one UPDATE each)."""
+    for story_id, origin_id in reroots.items():
+        connection.execute(
+            update(ARTICLES)
+            .where(and_(ARTICLES.c.story_id == story_id, ARTICLES.c.id != origin_id))
+            .values(duplicate_of=origin_id)
+        )
+    return len(reroots)
+
+
+def store_signatures(connection: Connection, items: list[DedupItem]) -> int:
+    """Add the signatures and LSH rows of newly stored articles (after the article rows)."""
+    rows = [
+        {
+            "article_id": i.row["id"],
+            "minhash": i.signature.to_bytes(),
+            "shingles": i.signature.shingles,
+        }
+        for i in items
+        if i.signature is not None
+    ]
+    if not rows:
+        return 0
+    inserted = connection.execute(
+        _insert(connection, SIGNATURES)
+        .on_conflict_do_nothing(index_elements=[SIGNATURES.c.article_id])
+        .returning(SIGNATURES.c.id, SIGNATURES.c.article_id),
+        rows,
+    ).all()
+    buckets = {i.row["id"]: i.buckets for i in items}
+    lsh_rows = [
+        {"bucket": bucket, "signature_id": sig_id}
+        for sig_id, aid in inserted
+        for bucket in buckets[aid]
+    ]
+    if lsh_rows:
+        # executemany: SQLAlchemy batches it into multi-row INSERTs without compiling one
+        # statement per batch shape.
+        connection.execute(_insert(connection, LSH).on_conflict_do_nothing(), lsh_rows)
+    return len(inserted)
+
+
+def _insert(connection: Connection, table: sa.Table):
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)

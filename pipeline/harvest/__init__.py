@@ -1,0 +1,1 @@
+"""History for backfills: WordPress date archives, paged feeds and news sitemaps."""

@@ -1,0 +1,56 @@
+"""Coverage gaps: a poll whose items were all new may have missed items between polls."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Connection, func, select
+
+from pipeline.archive.models import CaptureRow, GapRow
+from pipeline.archive.upsert import upsert
+from pipeline.clean.dates import from_struct
+from pipeline.parse.feeds import Entry
+
+CAPTURES = CaptureRow.__table__
+GAPS = GapRow.__table__
+
+
+def published_day(entry: Entry) -> date | None:
+    """The UTC calendar day an entry says it was published on, or None."""
+    when = from_struct(entry.published_struct)
+    return when.date() if when else None
+
+
+def note_possible_gap(connection: Connection, capture, now: datetime) -> bool:
+    """Mark the capture's day as a gap when an earlier poll of the feed exists.
+
+    The first poll of a feed is all new by nature; any later poll that is all new means the feed
+    rolled over more items than it lists between two polls, so some may never have been seen.
+    """
+    earlier = connection.execute(
+        select(func.count())
+        .select_from(CAPTURES)
+        .where(
+            CAPTURES.c.feed_id == capture.feed_id,
+            CAPTURES.c.kind == "feed",
+            CAPTURES.c.fetched_at < capture.fetched_at,
+        )
+    ).scalar_one()
+    if not earlier:
+        return False
+    upsert(
+        connection,
+        GAPS,
+        [
+            {
+                "feed_id": capture.feed_id,
+                "day": capture.fetched_at.date(),
+                "reason": "all_items_new",
+                "fetch_id": None,
+                "detected_at": now,
+                "harvested_at": None,
+            }
+        ],
+        ["feed_id", "day"],
+    )
+    return True

@@ -1,0 +1,107 @@
+"""A time and memory budget for one parse: the work runs in a worker process with an address
+space limit and is abandoned (the worker killed) when it overruns its time.
+
+feedparser is pure Python and cannot be interrupted from inside; a worker process is the one
+place a runaway parse can be stopped without stopping the task that asked for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import TypeVar
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ParseBudget:
+    timeout_s: float = 30.0
+    memory_mb: int = 1024
+    # False runs in this process (no memory limit, no way to stop a runaway parse).
+    isolated: bool = True
+
+    @classmethod
+    def from_settings(cls, settings) -> ParseBudget:
+        return cls(settings.parse_timeout_s, settings.parse_memory_mb, settings.parse_isolated)
+
+
+class BudgetExceeded(Exception):
+    pass
+
+
+def _limit_memory(memory_mb: int) -> None:
+    import resource
+
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+class _Worker:
+    """One lazily started worker process, replaced after a timeout or a crash."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._memory_mb: int | None = None
+
+    def _get(self, memory_mb: int) -> ProcessPoolExecutor:
+        if self._pool is None or self._memory_mb != memory_mb:
+            self._kill()
+            self._pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_limit_memory,
+                initargs=(memory_mb,),
+            )
+            self._memory_mb = memory_mb
+        return self._pool
+
+    def _kill(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    def run(self, budget: ParseBudget, fn: Callable[..., T], *args) -> T:
+        with self._lock:
+            try:
+                pool = self._get(budget.memory_mb)
+            except (OSError, AssertionError, ValueError) as exc:
+                # A daemonic parent cannot start workers: parse here rather than not at all.
+                log.warning("parse worker unavailable (%s); parsing in process", exc)
+                return fn(*args)
+            future = pool.submit(fn, *args)
+            try:
+                return future.result(timeout=budget.timeout_s)
+            except FutureTimeout as exc:
+                self._kill()
+                raise BudgetExceeded(f"parse took longer than {budget.timeout_s:.0f} s") from exc
+            except MemoryError as exc:
+                raise BudgetExceeded(f"parse needed more than {budget.memory_mb} MB") from exc
+            except BrokenProcessPool as exc:
+                self._kill()
+                raise BudgetExceeded("the parse worker died (memory budget)") from exc
+
+
+_WORKER = _Worker()
+
+
+def run_within_budget(budget: ParseBudget, fn: Callable[..., T], *args) -> T:
+    """``fn(*args)`` under ``budget``; ``fn`` must be a module-level function."""
+    if not budget.isolated:
+        try:
+            return fn(*args)
+        except (MemoryError, RecursionError) as exc:
+            raise BudgetExceeded(f"{type(exc).__name__} while parsing") from exc
+    return _WORKER.run(budget, fn, *args)

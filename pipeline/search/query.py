@@ -1,0 +1,112 @@
+"""Running a search on PostgreSQL (GIN-indexed tsvector) or SQLite (FTS5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Connection, Engine, text
+
+from pipeline.archive.types import UTCDateTime
+from pipeline.dedup.normalize import comparison_text
+
+UTC_DATETIME = UTCDateTime()
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    query: str
+    date_from: date | None = None  # first publication day, inclusive (UTC)
+    date_to: date | None = None  # last publication day, inclusive (UTC)
+    language: str | None = None  # "sr" matches "sr", "sr-Cyrl" and "sr-Latn"
+    outlet: str | None = None  # outlet slug
+    limit: int = 50
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article_id: str
+    outlet: str
+    published_at: datetime | None
+    title: str
+    url: str | None
+    language: str | None
+
+
+def query_terms(query: str) -> list[str]:
+    """The folded words of a query, each safe to quote in either dialect's query syntax."""
+    return [word for word in comparison_text(query).replace("_", " ").split() if word]
+
+
+def _match_clause(dialect: str, terms: list[str]) -> tuple[str, str, str]:
+    """(join, condition, parameter value) restricting ``a`` (articles) to the matches."""
+    if dialect == "postgresql":
+        tsquery = " & ".join(f"'{t}':*" for t in terms)
+        return "", "a.search_tsv @@ to_tsquery('simple', :match)", tsquery
+    if dialect == "sqlite":
+        match = " ".join(f'"{t}"*' for t in terms)
+        join = (
+            "JOIN article_search_keys k ON k.article_id = a.id "
+            "JOIN article_search s ON s.rowid = k.id"
+        )
+        return join, "article_search MATCH :match", match
+    raise NotImplementedError(f"no search on {dialect}")
+
+
+def _bounds(options: SearchOptions) -> dict[str, object]:
+    params: dict[str, object] = {}
+    if options.date_from is not None:
+        params["start"] = datetime.combine(options.date_from, time(), tzinfo=UTC)
+    if options.date_to is not None:
+        params["end"] = datetime.combine(options.date_to + timedelta(days=1), time(), tzinfo=UTC)
+    return params
+
+
+def search(bind: Engine | Connection, options: SearchOptions) -> list[SearchHit]:
+    """Articles matching every word of the query, newest first."""
+    terms = query_terms(options.query)
+    if not terms:
+        return []
+    join, condition, match = _match_clause(bind.dialect.name, terms)
+    where = [condition]
+    params: dict[str, object] = {"match": match, "limit": options.limit}
+    for name, value in _bounds(options).items():
+        where.append(f"a.published_at {'>=' if name == 'start' else '<'} :{name}")
+        params[name] = UTC_DATETIME.process_bind_param(value, bind.dialect)
+    if options.language:
+        where.append("(a.language = :language OR a.language LIKE :language_prefix)")
+        params["language"] = options.language
+        params["language_prefix"] = options.language + "-%"
+    if options.outlet:
+        where.append("o.slug = :outlet")
+        params["outlet"] = options.outlet
+    sql = (
+        "SELECT a.id, o.slug, a.published_at, a.title, a.url, a.language "
+        f"FROM articles a JOIN outlets o ON o.id = a.outlet_id {join} "
+        f"WHERE {' AND '.join(where)} "
+        "ORDER BY CASE WHEN a.published_at IS NULL THEN 1 ELSE 0 END, a.published_at DESC, a.id "
+        "LIMIT :limit"
+    )
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            rows = connection.execute(text(sql), params).all()
+    else:
+        rows = bind.execute(text(sql), params).all()
+    return [
+        SearchHit(
+            article_id=r[0],
+            outlet=r[1],
+            published_at=UTC_DATETIME.process_result_value(_as_datetime(r[2]), bind.dialect),
+            title=r[3],
+            url=r[4],
+            language=r[5],
+        )
+        for r in rows
+    ]
+
+
+def _as_datetime(value: object) -> datetime | None:
+    """Raw SQL on SQLite returns stored timestamps as strings."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))

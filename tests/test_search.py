@@ -1,0 +1,102 @@
+"""Search across scripts and diacritics, on SQLite (FTS5) and PostgreSQL (GIN)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from pipeline.cli import main
+from pipeline.search import SearchOptions, search
+from pipeline.search.query import query_terms
+from tests.support.sample_archive import seed
+
+VUCIC = {"z1", "k1", "b1", "b2", "n2"}
+
+
+@pytest.fixture
+def archive(archive_url):
+    engine = seed(archive_url)
+    yield engine
+    engine.dispose()
+
+
+def ids(engine, query: str, **filters) -> set[str]:
+    return {hit.article_id for hit in search(engine, SearchOptions(query, **filters))}
+
+
+def test_query_terms_are_folded():
+    assert query_terms("Вучић, Đoković!") == ["vucic", "djokovic"]
+    assert query_terms("  ") == []
+
+
+@pytest.mark.parametrize("query", ["Vucic", "vučić", "Вучић", "VUČIĆ"])
+def test_any_spelling_finds_every_script(archive, query):
+    # Latin with and without diacritics, Cyrillic, and the inflected "Vučićeva" (prefix match).
+    assert ids(archive, query) == VUCIC
+
+
+@pytest.mark.parametrize("query", ["Djokovic", "Đoković", "Ђоковић", "djokovic sangaj"])
+def test_dj_and_cyrillic_dje(archive, query):
+    assert ids(archive, query) == {"n1"}
+
+
+def test_albanian_diacritics(archive):
+    assert ids(archive, "Shqiperia marreveshje") == {"k2"}
+    assert ids(archive, "shqipëria") == {"k2"}
+
+
+def test_filters(archive):
+    assert ids(archive, "Vucic", language="sr") == {"b1", "b2", "n2"}
+    assert ids(archive, "Vucic", language="sr-Latn") == {"n2"}
+    assert ids(archive, "Vucic", outlet="kronika") == {"k1"}
+    assert ids(archive, "Vucic", date_from=date(2026, 10, 6)) == {"b2", "n2"}
+    assert ids(archive, "Vucic", date_to=date(2026, 10, 5)) == {"z1", "k1", "b1"}
+    assert ids(archive, "Vucic", date_from=date(2026, 10, 6), date_to=date(2026, 10, 6)) == {"b2"}
+
+
+def test_results_are_newest_first_and_limited(archive):
+    hits = search(archive, SearchOptions("Vucic", limit=2))
+    assert [h.article_id for h in hits] == ["n2", "b2"]
+    assert hits[0].outlet == "novosadski-dnevnik"
+    assert hits[0].url == "https://example.org/n2"
+    assert hits[0].published_at.isoformat() == "2026-10-07T12:00:00+00:00"
+
+
+def test_index_follows_edits(archive):
+    with archive.begin() as connection:
+        connection.execute(sa.text("UPDATE articles SET title = 'Ђоковић и Вучић' WHERE id = 'k2'"))
+        connection.execute(sa.text("DELETE FROM articles WHERE id = 'n1'"))
+    assert ids(archive, "djokovic") == {"k2"}
+    assert ids(archive, "shqiperia") == set()
+
+
+@pytest.mark.postgres
+def test_postgres_search_uses_the_gin_index(pg_url):
+    engine = seed(pg_url)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SET enable_seqscan = off")
+        plan = "\n".join(
+            r[0]
+            for r in connection.exec_driver_sql(
+                "EXPLAIN SELECT id FROM articles "
+                "WHERE search_tsv @@ to_tsquery('simple', '''vucic'':*')"
+            )
+        )
+    engine.dispose()
+    assert "ix_articles_search_tsv" in plan
+
+
+def test_cli_search_prints_outlet_date_and_link(archive_url, capsys):
+    seed(archive_url).dispose()
+    code = main(["search", "Вучић", "--db", archive_url, "--lang", "sr", "--from", "2026-10-06"])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert lines == [
+        "2026-10-07 12:00\tnovosadski-dnevnik\tsr-Latn\tVučićeva izjava o energetici\t"
+        "https://example.org/n2",
+        "2026-10-06 10:00\tbeogradski-vesnik\tsr-Cyrl\tВучић и Курти у Бриселу (превод)\t"
+        "https://example.org/b2",
+    ]
+    assert main(["search", "nothing-like-this", "--db", archive_url]) == 1
