@@ -4,9 +4,13 @@ worker subprocesses and a description of the machine."""
 from __future__ import annotations
 
 import contextlib
+import cProfile
+import io
 import json
 import os
 import platform
+import pstats
+import re
 import resource
 import statistics
 import subprocess
@@ -24,7 +28,9 @@ DEFAULT_EVALDATA = REPO.parent / "shared" / "evaldata"
 # Administrative connection to the local PostgreSQL server; benchmarks create their own databases.
 PG_ADMIN_URL = os.environ.get(
     "NEWS_BENCH_PG_ADMIN_URL",
-    os.environ.get("NEWS_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+    os.environ.get(
+        "NEWS_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    ),
 )
 RESULT_PREFIX = "RESULT "
 
@@ -50,7 +56,7 @@ def median(values: Sequence[float]) -> float:
 
 
 def spread(values: Sequence[float]) -> str:
-    """"min–max" of several runs, to show how noisy a median is on a shared machine."""
+    """ "min–max" of several runs, to show how noisy a median is on a shared machine."""
     return f"{min(values):.3g}–{max(values):.3g}" if values else "-"
 
 
@@ -65,6 +71,24 @@ def current_rss_mb() -> float:
     with open("/proc/self/statm") as f:
         pages = int(f.read().split()[1])
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def profile_text(profiler: cProfile.Profile, sort: str, top: int = 15) -> str:
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(top)
+    return out.getvalue()
+
+
+def trim_profile(text: str) -> str:
+    """pstats output without its preamble, paths shortened to the repository or site-packages."""
+    out = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith(("Ordered by", "List reduced")):
+            continue
+        if "function calls" in line:
+            out.append("")
+        out.append(re.sub(r"\S*/(site-packages|lib/python3\.\d+|main)/", "", line))
+    return "\n".join(out).rstrip()
 
 
 # --- tables -------------------------------------------------------------------------------------
@@ -90,7 +114,10 @@ def print_table(
     cells = [[fmt(v) for v in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     print(f"\n## {title}")
-    line = "  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths, strict=True)))
+    line = "  ".join(
+        h.ljust(w) if i == 0 else h.rjust(w)
+        for i, (h, w) in enumerate(zip(headers, widths, strict=True))
+    )
     print(line)
     print("  ".join("-" * w for w in widths))
     for row in cells:

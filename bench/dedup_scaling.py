@@ -1,8 +1,9 @@
 """Cost of the near-duplicate lookup per new article with 10k, 100k and 1M archived articles.
 
-Creates a scratch database on the local PostgreSQL server, migrates it to the dedup schema, and
-grows the archive in steps by bulk-loading synthetic articles, MinHash signatures and LSH buckets
-with binary COPY. At each size it times ``link_stories`` (content-hash lookup, LSH lookup,
+Creates one scratch database per size on the local PostgreSQL server, migrates it to the dedup
+schema and bulk-loads synthetic articles, MinHash signatures and LSH buckets with binary COPY.
+Then, round-robin over the sizes (so that other load on the machine falls on each alike), it
+times ``link_stories`` (content-hash lookup, LSH lookup,
 signature fetch and verification, origin resolution: everything the load path does to link a
 batch, inside a transaction that is rolled back) on batches of new articles, half of them near
 copies of archived ones. Prints the median per batch and per article, and the ratio of the
@@ -10,7 +11,7 @@ largest size to the smallest (target: at most 1.5).
 
     .venv/bin/python bench/dedup_scaling.py [--admin-url URL] [--sizes 10000,100000,1000000]
 
-Needs no data folder: everything is synthetic. The scratch database is dropped at the end.
+Needs no data folder: everything is synthetic. The scratch databases are dropped at the end.
 """
 
 from __future__ import annotations
@@ -133,21 +134,50 @@ def _batch(rng: np.random.Generator, minhashes: np.ndarray, size: int, archived:
     return items
 
 
-def measure(engine: sa.Engine, minhashes, archived: int, batch: int, repeats: int, seed: int):
-    rng = np.random.default_rng(seed)
-    times, linked = [], []
+def _time_batch(engine: sa.Engine, items: list[DedupItem]) -> tuple[float, int]:
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        began = time.perf_counter()
+        counts = link_stories(connection, items)
+        elapsed = time.perf_counter() - began
+        transaction.rollback()
+    return elapsed, counts.near
+
+
+def measure(engines: dict[int, sa.Engine], minhashes, batch: int, repeats: int):
+    """Batches timed round-robin across the archive sizes, so that load from other processes
+    on the machine falls on every size alike; the first round warms the caches."""
+    rng = np.random.default_rng(11)
+    times: dict[int, list[float]] = {size: [] for size in engines}
+    linked: dict[int, list[int]] = {size: [] for size in engines}
     for r in range(repeats + 1):
-        items = _batch(rng, minhashes, batch, archived, seed * 1000 + r)
-        with engine.connect() as connection:
-            transaction = connection.begin()
-            began = time.perf_counter()
-            counts = link_stories(connection, items)
-            elapsed = time.perf_counter() - began
-            transaction.rollback()
-        if r:  # the first batch warms the caches
-            times.append(elapsed)
-            linked.append(counts.near)
-    return statistics.median(times), statistics.median(linked)
+        for size, engine in engines.items():
+            elapsed, near = _time_batch(engine, _batch(rng, minhashes, batch, size, r))
+            if r:
+                times[size].append(elapsed)
+                linked[size].append(near)
+    return {s: (statistics.median(times[s]), statistics.median(linked[s])) for s in engines}
+
+
+def _create(admin: sa.Engine, admin_url: str, size: int) -> tuple[str, sa.Engine]:
+    name = f"dedup_bench_{size}_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine = sa.create_engine(sa.make_url(admin_url).set(database=name))
+    # The dedup schema (revision 0002) is what the lookup touches.
+    upgrade(engine, "0002")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO outlets (id, slug, name, homepage, country, languages, scripts, "
+            "fulltext, history) VALUES (1, 'bench', 'Bench', 'https://bench.example/', 'XK', "
+            "'', '', false, '')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO feeds (id, outlet_id, url, kind, verified, active, state, "
+            "failure_score, consecutive_failures) VALUES (1, 1, 'https://bench.example/feed', "
+            "'rss', true, true, 'ok', 0, 0)"
+        )
+    return name, engine
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,51 +189,44 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
-    name = f"dedup_bench_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(args.admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = sa.make_url(args.admin_url).set(database=name)
-    engine = sa.create_engine(url)
+    databases: dict[int, tuple[str, sa.Engine]] = {}
     try:
-        # The dedup schema (revision 0002) is what the lookup touches.
-        upgrade(engine, "0002")
-        with engine.begin() as connection:
-            connection.exec_driver_sql(
-                "INSERT INTO outlets (id, slug, name, homepage, country, languages, scripts, "
-                "fulltext, history) VALUES (1, 'bench', 'Bench', 'https://bench.example/', 'XK', "
-                "'', '', false, '')"
-            )
-            connection.exec_driver_sql(
-                "INSERT INTO feeds (id, outlet_id, url, kind, verified, active, state, "
-                "failure_score, consecutive_failures) VALUES (1, 1, 'https://bench.example/feed', "
-                "'rss', true, true, 'ok', 0, 0)"
-            )
         rng = np.random.default_rng(7)
         minhashes = rng.integers(0, 2**32, (max(sizes), NUM_PERM), dtype=np.uint32)
-        results = []
-        archived = 0
         print(
-            f"batch of {args.batch} new articles (half near copies), {args.repeats} batches per size"
+            f"{args.batch} new articles per batch (half near copies), {args.repeats} batches per size"
         )
         for size in sizes:
-            load_s = grow(engine, minhashes, archived, size)
-            archived = size
-            median, linked = measure(engine, minhashes, size, args.batch, args.repeats, size)
-            results.append((size, median))
+            databases[size] = _create(admin, args.admin_url, size)
+            load_s = grow(databases[size][1], minhashes, 0, size)
+            with databases[size][1].connect() as connection:
+                index_mb = connection.exec_driver_sql(
+                    "SELECT pg_relation_size('dedup_lsh_pkey') / 1048576.0"
+                ).scalar()
+                buffers = connection.exec_driver_sql("SHOW shared_buffers").scalar()
             print(
-                f"archived {size:>9,}: load {load_s:6.1f} s | lookup median {median * 1000:7.1f} ms"
-                f" per batch, {median / args.batch * 1e6:7.1f} us per article"
+                f"archived {size:>9,}: bulk load {load_s:6.1f} s, LSH index {index_mb:7.1f} MB"
+                f" (shared_buffers {buffers})"
+            )
+        results = measure(
+            {s: e for s, (_n, e) in databases.items()}, minhashes, args.batch, args.repeats
+        )
+        for size, (median, linked) in results.items():
+            print(
+                f"archived {size:>9,}: lookup median {median * 1000:7.1f} ms per batch,"
+                f" {median / args.batch * 1e6:7.1f} us per article"
                 f" | near copies linked per batch (median) {linked:.0f}"
             )
-        ratio = results[-1][1] / results[0][1]
-        print(f"ratio {results[-1][0]:,} / {results[0][0]:,}: {ratio:.2f} (target <= 1.5)")
+        ratio = results[sizes[-1]][0] / results[sizes[0]][0]
+        print(f"ratio {sizes[-1]:,} / {sizes[0]:,}: {ratio:.2f} (target <= 1.5)")
         return 0 if ratio <= 1.5 else 1
     finally:
-        engine.dispose()
-        if not args.keep:
-            with admin.connect() as connection:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for name, engine in databases.values():
+            engine.dispose()
+            if not args.keep:
+                with admin.connect() as connection:
+                    connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
 
 

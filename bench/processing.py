@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
-import pstats
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -34,9 +32,11 @@ from bench.common import (
     emit_result,
     median,
     print_table,
+    profile_text,
     run_worker,
     spread,
     timed,
+    trim_profile,
 )
 from pipeline.archive import store
 from pipeline.archive.migrate import upgrade
@@ -134,3 +134,298 @@ def store_captures(
                 )
             )
     return ids
+
+
+# --- the timed variants (each in its own interpreter) ---------------------------------------------
+
+CAPTURES = CaptureRow.__table__
+VARIANTS = ("pipeline", "naive")
+# The profile covers the first captures only (40 documents of 50 items: 2,000 articles).
+PROFILE_CAPTURES = 40
+# A tiny feed parsed before the clock starts, so that the parse worker process is running.
+_WARM_FEED = (
+    b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>w</title>'
+    b"<item><title>w</title><link>https://w.invalid/1</link></item></channel></rss>"
+)
+
+
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            kids = [int(p) for p in children.read_text().split()]
+        except OSError:
+            continue
+        for kid in kids:
+            found += [kid, *_descendants(kid)]
+    return found
+
+
+def _peak_rss_mb(pid: int | str = "self") -> float:
+    """Peak resident set (VmHWM) of a live process, in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _capture_ids(url: str, limit: int | None = None) -> list[int]:
+    from pipeline.archive.db import engine_for
+
+    with engine_for(url).connect() as connection:
+        query = select(CAPTURES.c.id).order_by(CAPTURES.c.id).limit(limit)
+        return list(connection.execute(query).scalars())
+
+
+def warm_pipeline(settings) -> None:
+    """Load every language model and start the parse worker (a task pays this once)."""
+    from pipeline.language import backends, identify_article
+    from pipeline.parse import ParseBudget, parse_feed
+
+    for loader in ("_fasttext_model", "_langdetect_factory", "_langid_model"):
+        if hasattr(backends, loader):
+            getattr(backends, loader)()
+    identify_article("Zagrevanje", "Ovo je kratak tekst za zagrevanje detektora jezika.")
+    budget = ParseBudget.from_settings(settings)
+    parse_feed(_WARM_FEED, base_url="https://w.invalid/", budget=budget)
+
+
+def _pipeline_variant(url: str, isolated: bool, limit: int | None) -> tuple[object, dict]:
+    from pipeline.archive.db import engine_for
+    from pipeline.config import Settings
+    from pipeline.ingest import process_captures
+
+    settings = Settings(archive_url=url, parse_isolated=isolated)
+    engine = engine_for(url)
+    ids = _capture_ids(url, limit)
+    # Warm-up outside the clock: language models loaded, parse worker started, pool connected.
+    warm_up, _ = timed(lambda: warm_pipeline(settings))
+    baseline = current_rss_mb()
+
+    def run():
+        return process_captures(engine, ids, settings)
+
+    return run, {
+        "captures": len(ids),
+        "rss_before_mb": round(baseline, 1),
+        "warm_up_s": round(warm_up.wall_s, 2),
+    }
+
+
+def _naive_variant(url: str) -> tuple[object, dict]:
+    from bench import naive
+
+    naive.warm_up()
+    ids = _capture_ids(url)
+    baseline = current_rss_mb()
+    return (lambda: naive.process_naively(url, ids)), {
+        "captures": len(ids),
+        "rss_before_mb": round(baseline, 1),
+    }
+
+
+def worker(variant: str, url: str, profile: bool = False, limit: int | None = None) -> dict:
+    """Time one variant over every capture of the archive at ``url``; runs in a subprocess."""
+    if variant == "naive":
+        run, info = _naive_variant(url)
+    else:
+        run, info = _pipeline_variant(url, variant != "pipeline-inprocess", limit)
+    profiler = cProfile.Profile() if profile else None
+    if profiler:
+        profiler.enable()
+    sample, outcome = timed(run)
+    if profiler:
+        profiler.disable()
+    counts = getattr(outcome, "counts", outcome)
+    result = {
+        "variant": variant,
+        **info,
+        "articles": counts.seen,
+        "new": counts.new,
+        "duplicates": counts.duplicates,
+        "wall_s": sample.wall_s,
+        "cpu_s": sample.cpu_s,
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "children_peak_rss_mb": round(
+            max((_peak_rss_mb(p) for p in _descendants(_own_pid())), default=0.0), 1
+        ),
+    }
+    if profiler:
+        result["profile"] = profile_text(profiler, "cumulative")
+        result["profile_own"] = profile_text(profiler, "tottime")
+    return result
+
+
+def _own_pid() -> int:
+    import os
+
+    return os.getpid()
+
+
+# --- the benchmark --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcessingOptions:
+    articles: int = 20_000
+    items_per_feed: int = 50
+    runs: int = 3
+    seed: int = 1
+    profile: bool = False
+    variants: tuple[str, ...] = VARIANTS
+
+
+@dataclass
+class ProcessingResult:
+    options: ProcessingOptions
+    documents: int
+    runs: dict[str, list[dict]]
+    profile: str | None = None
+
+    def rate(self, variant: str) -> float:
+        return median([r["articles"] / r["wall_s"] for r in self.runs[variant]])
+
+    def cpu_rate(self, variant: str) -> float:
+        return median([r["articles"] / r["cpu_s"] for r in self.runs[variant]])
+
+    @property
+    def ratio(self) -> float:
+        """Median over runs of (pipeline articles/s) / (naive articles/s) of the same round."""
+        rounds = zip(self.runs["pipeline"], self.runs["naive"], strict=False)
+        return median(
+            [(n["wall_s"] / n["articles"]) / (p["wall_s"] / p["articles"]) for p, n in rounds]
+        )
+
+
+def build_template(options: ProcessingOptions) -> tuple[str, int]:
+    """A database holding the schema, the outlets and the rendered documents as captures."""
+    from bench import naive
+    from pipeline.archive.db import make_engine
+
+    catalog = synthetic_catalog(options.articles, options.seed)
+    docs = synthetic_documents(catalog, options.items_per_feed)
+    name = create_database("bench_proc_tpl")
+    url = database_url(name)
+    engine = make_engine(url)
+    try:
+        feeds = prepare_archive(engine, catalog)
+        store_captures(engine, feeds, docs, datetime.now(UTC))
+    finally:
+        engine.dispose()
+    naive.create_table(url)
+    return name, len(docs)
+
+
+def run(options: ProcessingOptions) -> ProcessingResult:
+    template, documents = build_template(options)
+    runs: dict[str, list[dict]] = {v: [] for v in options.variants}
+    profile = None
+    try:
+        for round_ in range(options.runs):
+            for variant in options.variants:
+                name = create_database("bench_proc", template=template)
+                try:
+                    args = ["bench.processing", "--worker", variant, "--db", database_url(name)]
+                    runs[variant].append(run_worker(args))
+                finally:
+                    drop_database(name)
+            print(f"  processing round {round_ + 1}/{options.runs} done", file=sys.stderr)
+        if options.profile:
+            # Parse in this process, so that feedparser shows in the profile (a worker process
+            # otherwise hides it behind the wait for its result).
+            name = create_database("bench_proc", template=template)
+            try:
+                args = ["bench.processing", "--worker", "pipeline-inprocess", "--profile"]
+                args += ["--limit", str(PROFILE_CAPTURES)]
+                done = run_worker([*args, "--db", database_url(name)])
+                profile = done["profile"] + "\n" + done["profile_own"]
+            finally:
+                drop_database(name)
+    finally:
+        drop_database(template)
+    return ProcessingResult(options, documents, runs, profile)
+
+
+def report(result: ProcessingResult) -> None:
+    o = result.options
+    rows = []
+    for variant in o.variants:
+        rs = result.runs[variant]
+        rates = [r["articles"] / r["wall_s"] for r in rs]
+        rows.append(
+            [
+                variant,
+                rs[0]["articles"],
+                median(rates),
+                spread(rates),
+                result.cpu_rate(variant),
+                median([r["wall_s"] for r in rs]),
+                median([r["peak_rss_mb"] for r in rs]),
+                median([r["children_peak_rss_mb"] for r in rs]),
+                median([r["rss_before_mb"] for r in rs]),
+            ]
+        )
+    notes = [
+        f"{o.articles:,} newsroom articles in {result.documents} RSS documents of {o.items_per_feed} "
+        f"items (whole text), median of {o.runs} runs, variants alternating; fresh database per run.",
+        "articles/s = feed items through the whole path / wall time; CPU art/s uses this "
+        "process's CPU only (the parse worker and PostgreSQL are not in it).",
+        f"pipeline / naive ratio (median of per-round ratios): {result.ratio:.2f}x "
+        "(targets: >= 2,000 articles/s on one core, >= 10x the naive baseline).",
+        "peak RSS = VmHWM of the worker process; parse worker = its largest child "
+        "(the pipeline's parse worker); RSS before = resident set after warm-up, before the clock.",
+    ]
+    print_table(
+        "Processing throughput (parse, clean, language, dedup, upsert into PostgreSQL)",
+        [
+            "variant",
+            "articles",
+            "articles/s",
+            "range",
+            "CPU art/s",
+            "wall s",
+            "peak RSS MB",
+            "parse worker MB",
+            "RSS before MB",
+        ],
+        rows,
+        notes,
+    )
+    if result.profile:
+        print(
+            f"\nProfile of the pipeline variant over the first {PROFILE_CAPTURES} documents, parse "
+            "in-process: top 15 by cumulative time, then by own time"
+        )
+        print(trim_profile(result.profile))
+
+
+def options_for(quick: bool) -> ProcessingOptions:
+    return ProcessingOptions(articles=2_000, runs=1) if quick else ProcessingOptions()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=20_000)
+    parser.add_argument("--items", type=int, default=50, help="items per feed document")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", action="store_true", help="add a cProfile of the pipeline")
+    parser.add_argument(
+        "--worker", choices=(*VARIANTS, "pipeline-inprocess"), help=argparse.SUPPRESS
+    )
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--limit", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        emit_result(worker(args.worker, args.db, args.profile, args.limit))
+        return 0
+    options = ProcessingOptions(args.articles, args.items, args.runs, args.seed, args.profile)
+    report(run(options))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

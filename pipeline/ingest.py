@@ -24,7 +24,6 @@ from pipeline.archive.db import engine_for
 from pipeline.archive.migrate import upgrade
 from pipeline.archive.models import CaptureBodyRow, CaptureRow, FeedRow, FetchRow
 from pipeline.articles import FeedContext, Rejected, build_article
-from pipeline.clean.fulltext import enrich_fulltext
 from pipeline.config import Settings
 from pipeline.fetch import FetchOptions, FetchResult, FetchSession
 from pipeline.fetch.client import run_sync
@@ -32,6 +31,7 @@ from pipeline.fetch.health import record_failure, record_success
 from pipeline.harvest.gaps import note_possible_gap, published_day
 from pipeline.harvest.pages import page_entry
 from pipeline.parse import ParseError, parse_feed
+from pipeline.parse.budget import ParseBudget
 from pipeline.parse.feeds import Entry
 from pipeline.sources.registry import load_registry
 
@@ -316,9 +316,7 @@ def _record_fetch(
         duplicate = _duplicate_of(connection, ref, result.final_url, claimed)
         if duplicate is not None:
             error_class = "duplicate_feed"
-            error_message = (
-                f"redirects to {result.final_url}, already polled as feed {duplicate}"
-            )
+            error_message = f"redirects to {result.final_url}, already polled as feed {duplicate}"
     body = result.body if error_class is None else None
     digest = hashlib.sha256(body).hexdigest() if body else None
     unchanged = digest is not None and digest == ref.last_body_sha256
@@ -396,23 +394,28 @@ def _capture_context(engine: Engine, capture_id: int):
         return connection.execute(query).one()
 
 
-def _entries_of(capture, settings: Settings) -> tuple[list[Entry], str | None]:
-    """The entries of a capture of any kind, and the language the document declares."""
+def _entries_of(capture, settings: Settings) -> tuple[list[Entry], str | None, list[str]]:
+    """The entries of a capture of any kind, the language the document declares, and what the
+    parse guards noted (a malformed but recoverable feed, a repaired charset, dropped items)."""
     if capture.kind == "sitemap":
-        return [], None  # navigation only: its articles are captured as pages
+        return [], None, []  # navigation only: its articles are captured as pages
     if capture.kind == "page":
-        return [page_entry(capture.body, capture.final_url, capture.content_type)], None
+        return [page_entry(capture.body, capture.final_url, capture.content_type)], None, []
     parsed = parse_feed(
         capture.body,
         base_url=capture.final_url,
         content_type=capture.content_type,
         max_items=settings.max_items_per_fetch,
+        budget=ParseBudget.from_settings(settings),
     )
     entries = parsed.entries
     if capture.kind == "archive-feed" and capture.covers_day is not None:
         # Archives are paged in the outlet's local time; keep what was published on the UTC day.
         entries = [e for e in entries if published_day(e) in (capture.covers_day, None)]
-    return entries, parsed.language
+    notes = list(parsed.notes)
+    if parsed.bozo and parsed.bozo_reason:
+        notes.append(f"malformed, recovered: {parsed.bozo_reason}")
+    return entries, parsed.language, notes
 
 
 def _with_language(rows: list[dict], prior: str | None) -> None:
@@ -430,7 +433,7 @@ def process_capture(engine: Engine, capture_id: int, settings: Settings) -> Proc
     outcome = ProcessOutcome(captures=1)
     now = utcnow()
     try:
-        entries, declared_language = _entries_of(capture, settings)
+        entries, declared_language, notes = _entries_of(capture, settings)
     except ParseError as exc:
         with engine.begin() as connection:
             connection.execute(
@@ -486,6 +489,8 @@ def process_capture(engine: Engine, capture_id: int, settings: Settings) -> Proc
         else:
             rows.append(built)
     # Summary-only items of outlets with full text on get their article page's main text.
+    from pipeline.clean.fulltext import enrich_fulltext
+
     enrich_fulltext(engine, rows, settings)
     _with_language(rows, ctx.language)
     with engine.begin() as connection:
@@ -494,7 +499,11 @@ def process_capture(engine: Engine, capture_id: int, settings: Settings) -> Proc
         connection.execute(
             update(FETCHES)
             .where(FETCHES.c.capture_id == capture_id)
-            .values(items_seen=len(entries), items_new=counts.new)
+            .values(
+                items_seen=len(entries),
+                items_new=counts.new,
+                error_message="; ".join(notes)[:2000] or None,
+            )
         )
         if capture.kind == "feed":
             connection.execute(

@@ -64,5 +64,7 @@ def resolve_window(
     if end <= start:
         # A zero-width interval (a cron timetable, or a manual run at a single instant).
         start = end - interval
-    history = run_type == "backfill" or end < now - LIVE_GRACE
+    # A scheduled run starts after its window closes, up to one interval late with a coarse
+    # schedule; only a window older than that (or a backfill) is history.
+    history = run_type == "backfill" or end < now - max(LIVE_GRACE, end - start)
     return Window(start, end, "history" if history else "live")

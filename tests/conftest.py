@@ -8,6 +8,9 @@ import sqlalchemy as sa
 
 from tests.support.httpserver import LoopbackServer
 
+# Loopback servers need no politeness between requests; tests of spacing set their own.
+os.environ.setdefault("NEWS_FETCH_HOST_SPACING_S", "0")
+
 # Administrative connection to the local PostgreSQL server; each test gets its own database.
 PG_ADMIN_URL = os.environ.get(
     "NEWS_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -26,7 +26,7 @@ def dagbag(tmp_path_factory):
 
 def test_dags_import_without_errors(dagbag):
     assert dagbag.import_errors == {}
-    assert "news_ingest" in dagbag.dags
+    assert {"news_ingest", "maintenance"} <= set(dagbag.dags)
 
 
 def test_news_ingest_schedule_and_policies(dagbag):
@@ -116,3 +116,15 @@ def test_news_ingest_run_loads_articles(tmp_path, web):
     engine.dispose()
     assert [tuple(r) for r in outlets] == [("dolina", 2), ("lugina", 3)]
     assert [r[0] for r in errors] == ["http_404"]
+
+
+def test_maintenance_dag_harvests_gaps_daily_in_the_backfill_pool(dagbag):
+    dag = dagbag.dags["maintenance"]
+    assert dag.catchup is False and dag.max_active_runs == 1
+    assert [t.task_id for t in dag.topological_sort()] == [
+        "harvest_gaps",
+        "refresh_coverage",
+        "prune_captures",
+    ]
+    assert dag.get_task("harvest_gaps").pool == "backfill"
+    assert all(t.retries >= 1 and t.execution_timeout for t in dag.tasks)

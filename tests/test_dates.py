@@ -33,7 +33,9 @@ def test_localised_dates(raw, expected):
     assert parse_localized(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["30.02.2024", "0000-00-00", "31. februar 2024.", "juče", "", "32.13.2024"])
+@pytest.mark.parametrize(
+    "raw", ["30.02.2024", "0000-00-00", "31. februar 2024.", "juče", "", "32.13.2024"]
+)
 def test_impossible_or_unreadable_dates(raw):
     assert parse_localized(raw) is None
 

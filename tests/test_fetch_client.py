@@ -250,12 +250,27 @@ def test_per_host_limit_and_spacing_hold():
 def test_robots_txt_is_honoured():
     server = HostileServer().start()
     try:
-        server.serve("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+        server.serve(
+            "/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain"
+        )
         private = server.serve("/private/feed.xml", b"<rss/>")
         public = server.serve("/public/feed.xml", b"<rss/>")
         options = _options(server)
         assert fetch(private, options=options).error_class == "robots_disallowed"
         assert fetch(public, options=options).ok
         assert "/private/feed.xml" not in server.hits
+    finally:
+        server.stop()
+
+
+def test_one_shot_fetches_share_robots_and_spacing():
+    server = HostileServer().start()
+    try:
+        urls = [server.serve(f"/page-{i}.html", b"<p>x</p>") for i in range(3)]
+        options = _options(server, politeness=PolitenessOptions(spacing_s=0.3))
+        started = time.monotonic()
+        assert all(fetch(u, options=options).ok for u in urls)
+        assert time.monotonic() - started >= 0.6  # two gaps of 0.3 s
+        assert server.hits.get("/robots.txt") == 1
     finally:
         server.stop()

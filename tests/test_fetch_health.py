@@ -53,7 +53,7 @@ def test_every_failure_class_has_a_severity():
 def test_linear_backoff_capped_at_a_day(feed):
     engine, feed_id = feed
     delays = []
-    for i in range(1, 6):
+    for _ in range(1, 6):
         with engine.begin() as connection:
             record_failure(connection, feed_id, "timeout", "slow", T0, None)
         row = _row(engine, feed_id)

@@ -173,3 +173,58 @@ def test_sitemap_parser_refuses_entities_and_reads_news_fields():
 def test_site_root_of_wordpress_feeds():
     assert site_root("https://example.org/feed/") == "https://example.org/"
     assert site_root("https://example.org/news/feed/?paged=2") == "https://example.org/news/"
+
+
+def test_maintenance_harvests_gap_days_and_marks_them(sqlite_url, newsroom):
+    from pipeline.maintenance import harvest_gaps
+
+    server, catalog = newsroom
+    settings = _settings(sqlite_url, server)
+    engine, _ = prepare(settings)
+    day = (ANCHOR - timedelta(days=3)).date()
+    with engine.begin() as connection:
+        feed_id = connection.exec_driver_sql(
+            "SELECT f.id FROM feeds f JOIN outlets o ON o.id = f.outlet_id "
+            "WHERE o.slug = 'tirana-ditore' ORDER BY f.id LIMIT 1"
+        ).scalar()
+        connection.exec_driver_sql(
+            "INSERT INTO coverage_gaps (feed_id, day, reason, detected_at) "
+            f"VALUES ({feed_id}, '{day.isoformat()}', 'all_items_new', '2026-03-17 10:00:00')"
+        )
+
+    result = harvest_gaps(engine, settings)
+
+    assert (result.gaps, result.harvested) == (1, 1)
+    expected = {
+        canonicalize_url(e.url)
+        for e in expected_articles(catalog, server.base_url)
+        if e.outlet == "tirana-ditore" and e.published_at.date() == day
+    }
+    with engine.connect() as connection:
+        urls = {r[0] for r in connection.exec_driver_sql("SELECT url FROM v_articles")}
+        left = connection.exec_driver_sql(
+            "SELECT count(*) FROM coverage_gaps WHERE harvested_at IS NULL"
+        ).scalar()
+    assert expected and expected <= urls
+    assert left == 0
+    assert harvest_gaps(engine, settings).gaps == 0
+
+
+def test_prune_drops_old_captures_and_orphan_bodies_only(sqlite_url, web):
+    from pipeline.maintenance import prune_captures
+    from tests.support.feeds import RSS_SQ
+
+    url = web.add("/rss.xml", RSS_SQ.format(base=web.base_url), etag=False)
+    settings = Settings.from_env(archive_url=sqlite_url, allowed_hosts=frozenset({web.endpoint}))
+    ingest_once(settings, [url])
+    engine = engine_for(sqlite_url)
+
+    assert prune_captures(engine, older_than=timedelta(days=1)) == 0
+    removed = prune_captures(
+        engine, older_than=timedelta(0), now=datetime.now(UTC) + timedelta(seconds=1)
+    )
+
+    assert removed == 1
+    assert _count(engine, "captures") == 0
+    assert _count(engine, "capture_bodies") == 0
+    assert _count(engine, "articles") == 3  # articles outlive their raw captures

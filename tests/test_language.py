@@ -216,7 +216,10 @@ def test_unknown_signal_rejected() -> None:
 
 def test_ablated_ensemble_still_answers() -> None:
     options = LanguageOptions(signals=frozenset())
-    assert identify("Qeveria miratoi sot buxhetin e ri për vitin që vjen.", options=options).tag == "sq"
+    assert (
+        identify("Qeveria miratoi sot buxhetin e ri për vitin që vjen.", options=options).tag
+        == "sq"
+    )
 
 
 def test_results_are_deterministic() -> None:

@@ -39,7 +39,7 @@ def test_windows_1250_mislabelled_as_utf8_is_detected():
 
 
 def test_one_bad_byte_replaces_only_itself():
-    body = (TEXT + " ") .encode() * 50 + b"\xff" + (" " + TEXT).encode() * 50
+    body = (TEXT + " ").encode() * 50 + b"\xff" + (" " + TEXT).encode() * 50
     decoded = decode_document(body)
     assert decoded.method == "utf-8-repaired" and decoded.replaced == 1
     assert decoded.text.count(TEXT) == 100 and decoded.text.count("\ufffd") == 1
@@ -116,7 +116,10 @@ def test_links_are_http_only_and_resolved():
     )
     parsed = parse_feed(body, base_url="https://news.example/rss/feed.xml", budget=IN_PROCESS)
     assert [e.link for e in parsed.entries] == [
-        "https://news.example/a", None, "https://cdn.example/c", None,
+        "https://news.example/a",
+        None,
+        "https://cdn.example/c",
+        None,
     ]
 
 
@@ -124,3 +127,23 @@ def test_parse_error_survives_the_worker_boundary():
     with pytest.raises(ParseError) as err:
         parse_feed(b"<!DOCTYPE html><html></html>", base_url="http://e.invalid/")
     assert err.value.error_class == "not_a_feed"
+
+
+def _parse_in_daemon(queue) -> None:
+    parsed = parse_feed(
+        b'<rss version="2.0"><channel><title>t</title><item><title>a</title></item></channel></rss>',
+        base_url="http://e.invalid/",
+    )
+    queue.put(len(parsed.entries))
+
+
+def test_daemonic_parent_parses_in_process():
+    # Celery's prefork workers are daemonic and may not start a parse worker.
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_parse_in_daemon, args=(queue,), daemon=True)
+    child.start()
+    child.join(30)
+    assert child.exitcode == 0 and queue.get(timeout=5) == 1

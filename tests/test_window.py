@@ -74,3 +74,14 @@ def test_naive_times_are_taken_as_utc_and_days_listed():
     assert w.start.tzinfo is UTC
     assert w.days == [date(2026, 3, 1), date(2026, 3, 2)]
     assert Window.from_dict(w.as_dict()) == w
+
+
+def test_daily_scheduled_run_started_hours_late_is_still_live():
+    w = resolve_window(
+        data_interval_start=datetime(2026, 11, 26, tzinfo=UTC),
+        data_interval_end=datetime(2026, 11, 27, tzinfo=UTC),
+        run_type="scheduled",
+        run_after=datetime(2026, 11, 27, tzinfo=UTC),
+        now=NOW,
+    )
+    assert w.mode == "live"

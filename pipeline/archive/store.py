@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, Engine, select, update
 
 from pipeline.archive.models import CaptureBodyRow, CaptureRow, FeedRow, FetchRow, OutletRow
 from pipeline.archive.upsert import upsert
+from pipeline.fetch.health import due_feed_filter
 from pipeline.sources.registry import Registry
 
 OUTLETS = OutletRow.__table__
@@ -115,7 +116,7 @@ def ensure_adhoc_feed(connection: Connection, url: str) -> int:
 
 
 def feed_refs(connection: Connection, feed_ids: list[int] | None = None) -> list[FeedRef]:
-    """Active, not disabled feeds (or exactly ``feed_ids``), in id order."""
+    """Feeds due a poll (or exactly ``feed_ids``), in id order."""
     query = (
         select(
             FEEDS.c.id, FEEDS.c.url, OUTLETS.c.slug, FEEDS.c.language, FEEDS.c.etag,
@@ -127,7 +128,8 @@ def feed_refs(connection: Connection, feed_ids: list[int] | None = None) -> list
     if feed_ids is not None:
         query = query.where(FEEDS.c.id.in_(feed_ids))
     else:
-        query = query.where(FEEDS.c.active.is_(True), FEEDS.c.state != "disabled")
+        # Back-off after failures, and a weekly re-probe of disabled feeds.
+        query = query.where(due_feed_filter(datetime.now(UTC)))
     return [FeedRef(*row) for row in connection.execute(query)]
 
 

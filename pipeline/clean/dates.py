@@ -63,8 +63,7 @@ MONTHS = _months(
     "|јун јуна|јул јула|август августа авг|септембар септембра сеп|октобар октобра окт"
     "|новембар новембра нов|децембар децембра дец",
     # Macedonian
-    "јануари|февруари фев|март|април|мај|јуни|јули|август|септември|октомври|ноември"
-    "|декември дек",
+    "јануари|февруари фев|март|април|мај|јуни|јули|август|септември|октомври|ноември|декември дек",
 )
 
 _TOKEN = re.compile(r"[^\W\d_]+\.?|\d+|[+-]\d{2}:?\d{2}|Z\b", re.UNICODE)
@@ -72,9 +71,7 @@ _NUMERIC = re.compile(
     r"(?<!\d)(\d{1,2})[./-]\s?(\d{1,2})[./-]\s?(\d{4})\.?"
     r"(?:[ ,T]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?"
 )
-_ISO_SPACE = re.compile(
-    r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
-)
+_ISO_SPACE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 _TIME = re.compile(r"(?<!\d)(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?!\d)")
 _OFFSET = re.compile(r"(?:GMT|UTC|\s)([+-])(\d{2}):?(\d{2})\b|\b(Z|GMT|UTC)\b")
 
@@ -112,9 +109,7 @@ def _zone(raw: str) -> timezone | ZoneInfo:
     return timezone(sign * timedelta(minutes=minutes))
 
 
-def _build(
-    year: int, month: int, day: int, hms: tuple[int, int, int], raw: str
-) -> datetime | None:
+def _build(year: int, month: int, day: int, hms: tuple[int, int, int], raw: str) -> datetime | None:
     try:
         local = datetime(year, month, day, *hms)
     except ValueError:  # 30 February, month 13, 25:00

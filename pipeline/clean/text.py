@@ -20,7 +20,9 @@ _INVISIBLE = re.compile(
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 # Entity text left after one round of unescaping: "&amp;amp;" became "&amp;", "&amp;quot;" "&quot;".
-_ESCAPED_ENTITY = re.compile(r"&(?:amp;)*(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,9};)")
+_ESCAPED_ENTITY = re.compile(
+    r"&(?:amp;)*(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,9};)"
+)
 
 _LATIN = "A-Za-z\u00c0-\u024f"
 _CYRILLIC = "\u0400-\u04ff"
@@ -31,9 +33,7 @@ _MIXED_WORD = re.compile(
 _HAS_LATIN = re.compile(rf"[{_LATIN}]")
 _HAS_CYRILLIC = re.compile(rf"[{_CYRILLIC}]")
 # Letters that look the same in both scripts.
-_CYR_TO_LAT = dict(
-    zip("АВЕКМНОРСТХЈЅІаеорсухјѕі", "ABEKMHOPCTXJSIaeopcyxjsi", strict=True)
-)
+_CYR_TO_LAT = dict(zip("АВЕКМНОРСТХЈЅІаеорсухјѕі", "ABEKMHOPCTXJSIaeopcyxjsi", strict=True))
 _LAT_TO_CYR = {lat: cyr for cyr, lat in _CYR_TO_LAT.items()}
 
 

@@ -24,7 +24,14 @@ import httpx
 from pipeline.config import Settings
 from pipeline.fetch.errors import FetchError, classify_exception
 from pipeline.fetch.guard import AddressPolicy, PerHostTransport
-from pipeline.fetch.politeness import HostLimiter, PolitenessOptions, RobotsCache, host_key
+from pipeline.fetch.politeness import (
+    PROCESS_MEMORY,
+    HostLimiter,
+    PolitenessMemory,
+    PolitenessOptions,
+    RobotsCache,
+    host_key,
+)
 from pipeline.fetch.retry_after import MAX_RETRY_AFTER_S, parse_retry_after
 
 __all__ = [
@@ -188,9 +195,15 @@ def _status_message(response: httpx.Response) -> str:
 class FetchSession:
     """One async client for a fetch cycle: pooled connections, per-host limits, robots.txt."""
 
-    def __init__(self, options: FetchOptions, *, concurrency: int = 16) -> None:
+    def __init__(
+        self,
+        options: FetchOptions,
+        *,
+        concurrency: int = 16,
+        memory: PolitenessMemory | None = None,
+    ) -> None:
         self.options = options
-        self.limiter = HostLimiter(options.politeness)
+        self.limiter = HostLimiter(options.politeness, memory)
         # Requests in flight across all hosts; taken after the host's slot, so that feeds waiting
         # for a busy host never hold capacity other hosts could use.
         self._gate = asyncio.Semaphore(max(1, concurrency))
@@ -324,7 +337,8 @@ class FetchSession:
 async def fetch_async(
     url: str, *, options: FetchOptions, etag: str | None = None, last_modified: str | None = None
 ) -> FetchResult:
-    async with FetchSession(options) as session:
+    """One request outside a cycle; spacing and robots.txt are shared across the process."""
+    async with FetchSession(options, memory=PROCESS_MEMORY) as session:
         return await session.fetch(url, etag=etag, last_modified=last_modified)
 
 

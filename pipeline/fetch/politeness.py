@@ -10,7 +10,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from protego import Protego
@@ -30,20 +30,45 @@ class PolitenessOptions:
     respect_robots: bool = True
 
 
+# A robots.txt is trusted for this long by one-shot fetches that share a process (Google caches
+# for up to a day; an hour keeps page harvesting from asking again for every page).
+ROBOTS_TTL_S = 3600.0
+
+
+@dataclass
+class PolitenessMemory:
+    """What politeness remembers per host: last request start, crawl delay, robots rules.
+
+    A fetch cycle gets its own; one-shot fetches in a process share ``PROCESS_MEMORY``, so that
+    pages fetched one after another still keep the spacing and read robots.txt once.
+    """
+
+    last_start: dict[str, float] = field(default_factory=dict)
+    delays: dict[str, float] = field(default_factory=dict)
+    # origin -> (time loaded, rules or None for "no restrictions")
+    robots: dict[str, tuple[float, Protego | None]] = field(default_factory=dict)
+
+
+PROCESS_MEMORY = PolitenessMemory()
+
+
 def host_key(url: str) -> str:
     """Politeness is per host name, whatever the port or scheme."""
     return (urlsplit(url).hostname or "").lower()
 
 
 class HostLimiter:
-    def __init__(self, options: PolitenessOptions) -> None:
+    def __init__(self, options: PolitenessOptions, memory: PolitenessMemory | None = None) -> None:
         self.options = options
+        self.memory = memory or PolitenessMemory()
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._gates: dict[str, asyncio.Lock] = {}
-        self._last_start: dict[str, float] = {}
-        self._delays: dict[str, float] = {}
+        self._last_start = self.memory.last_start
+        self._delays = self.memory.delays
         # Highest number of requests seen in flight per host (the benchmark checks it).
         self.peak: dict[str, int] = {}
+        # Shortest gap seen between two spaced request starts to one host.
+        self.min_gap: dict[str, float] = {}
         self._active: dict[str, int] = {}
 
     def set_crawl_delay(self, host: str, seconds: float) -> None:
@@ -70,7 +95,11 @@ class HostLimiter:
                     if wait > 0:
                         await asyncio.sleep(wait)
                     await gate.acquire()
-                    self._last_start[host] = time.monotonic()
+                    now = time.monotonic()
+                    if host in self._last_start:
+                        gap = now - self._last_start[host]
+                        self.min_gap[host] = min(self.min_gap.get(host, gap), gap)
+                    self._last_start[host] = now
             else:
                 await gate.acquire()
             self._active[host] = self._active.get(host, 0) + 1
@@ -94,7 +123,7 @@ class RobotsCache:
         self.agent = user_agent.split("/", 1)[0].split(" ", 1)[0]
         self._getter = getter
         self._limiter = limiter
-        self._rules: dict[str, Protego | None] = {}
+        self._rules = limiter.memory.robots
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def allowed(self, url: str) -> bool:
@@ -102,9 +131,10 @@ class RobotsCache:
         origin = f"{parts.scheme}://{parts.netloc}".lower()
         lock = self._locks.setdefault(origin, asyncio.Lock())
         async with lock:
-            if origin not in self._rules:
-                self._rules[origin] = await self._load(origin)
-        rules = self._rules[origin]
+            cached = self._rules.get(origin)
+            if cached is None or time.monotonic() - cached[0] > ROBOTS_TTL_S:
+                self._rules[origin] = (time.monotonic(), await self._load(origin))
+        rules = self._rules[origin][1]
         return rules is None or rules.can_fetch(url, self.agent)
 
     async def _load(self, origin: str) -> Protego | None:

@@ -51,6 +51,7 @@ class HarvestOutcome:
 @dataclass(frozen=True)
 class HistoryFeed:
     feed_id: int
+    outlet_id: int
     url: str
     kind: str
     methods: tuple[str, ...]
@@ -117,7 +118,9 @@ def history_feeds(engine: Engine) -> list[HistoryFeed]:
         for feed_id, url, kind, outlet_id, history, sitemaps in connection.execute(query):
             if outlet_id not in feeds:
                 methods = tuple(m for m in history.split(",") if m)
-                feeds[outlet_id] = HistoryFeed(feed_id, url, kind, methods, tuple(sitemaps.split()))
+                feeds[outlet_id] = HistoryFeed(
+                    feed_id, outlet_id, url, kind, methods, tuple(sitemaps.split())
+                )
     return list(feeds.values())
 
 

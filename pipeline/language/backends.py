@@ -84,3 +84,14 @@ def langid_log_odds(text: str, a: str, b: str) -> float:
     encoded = ident._encode(text)
     scores = ident._raw_score(encoded)
     return float(scores[index[a]] - scores[index[b]]) / math.sqrt(len(encoded) or 1)
+
+
+def langid_probs(text: str) -> dict[str, float]:
+    """langid.py's (py3langid) calibrated probabilities over all its languages."""
+    ident, index = _langid_model()
+    encoded = ident._encode(text)
+    scores = ident._raw_score(encoded) / math.sqrt(len(encoded) or 1)
+    top = float(scores.max())
+    exp = [math.exp(float(v) - top) for v in scores]
+    total = sum(exp)
+    return {code: exp[i] / total for code, i in index.items()}

@@ -20,19 +20,23 @@ HBS = ("hr", "bs", "sr", "cnr")
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 OTHER = "zz"  # pseudo-language: none of fastText's top labels
 _EPS = 1e-3  # floor for fastText probabilities: one unseen label costs ~7 nats, not infinity
-LETTER_WEIGHT = 0.6  # nats per letter/function-word point (tuned on lingua words/pairs)
+LETTER_WEIGHT = 0.6  # nats per letter/function-word point (set by judgement, not fitted)
 EXPECTED_BONUS = 1.5  # nats for languages the archive expects over exotic labels
 PRIOR_WEIGHT = 1.5  # nats for the declared language at group level
-PRIOR_HBS = 3.0  # points inside the hbs group: an outlet keeps to its variety ~95% of the time, log(0.95/0.025) ~ 3.6
+# Points for the declared language inside the hbs group: an outlet keeps to its own
+# variety nearly always (95% against 2.5% for each other one is log(38) ~ 3.6 nats).
+PRIOR_HBS = 3.0
 FT_HBS_WEIGHT = 1.0  # weight of fastText's own hr/bs/sr split inside the group
 LANGID_WEIGHT = 1.0  # langid.py's hr/bs log-odds enter unweighted (product of experts)
 LANGID_MARGIN = 4.0  # consulted only when hr and bs are closer than this (points)
-LANGID_CHARS = 300  # its cost grows with length; 300 characters decide hr/bs as well
-LANGDETECT_WEIGHT = 0.5  # weight of langdetect log-probabilities when it breaks a tie
-# Evidence saturates long before: title plus lead (~100 words) decide, and the cap keeps
+LANGID_GROUP_CONFIDENCE = 0.9  # below this group confidence langid.py is asked too
+LANGID_CHARS = 200  # its cost grows with length; 200 characters decide hr/bs as well
+LANGDETECT_WEIGHT = 0.5  # share of langdetect in the probabilities when it breaks a tie
+TIEBREAK_CANDIDATES = 3  # langdetect may only choose among the best three groups
+# Evidence saturates long before: title plus lead (~60 words) decide, and the cap keeps
 # an article-length text within the 0.5 ms budget (fastText alone costs ~0.3 us a char).
-MAX_CHARS = 600
-FASTTEXT_CHARS = 250  # fastText settles the language group sooner than the lexicon
+MAX_CHARS = 400
+FASTTEXT_CHARS = 200  # fastText settles the language group sooner than the lexicon
 CYRILLIC_SR_BONUS = 3.0  # Cyrillic Serbo-Croatian text is Serbian unless clearly not
 # Languages written in Cyrillic that the ensemble considers for Cyrillic text.
 _CYRILLIC_LANGS = frozenset({"sr", "mk", "bg", "ru", "uk", "be", "kk", "ky", "mn", "tt", "ba"})
@@ -100,10 +104,12 @@ def _hbs_member_scores(
     ft: dict[str, float],
     script: str,
     prior: str | None,
-    use_lexicon: bool,
-    use_langid: bool,
+    options: LanguageOptions,
+    lid: dict[str, float] | None,
 ) -> dict[str, float]:
-    lex = hbs.scores(text) if use_lexicon else dict.fromkeys(HBS, 0.0)
+    """Points per member (hr, bs, sr, cnr): lexicon, fastText's split, langid.py, prior."""
+    use_langid = "langid" in options.signals
+    lex = hbs.scores(text) if "lexicon" in options.signals else dict.fromkeys(HBS, 0.0)
     # fastText separates ekavian Serbian from the ijekavian rest, but hardly ever says
     # "bs": its hr and bs mass is read as "hr or bs", left to the lexicon to split.
     sh = ft.get("sh", 0.0) / 2
@@ -117,7 +123,10 @@ def _hbs_member_scores(
     if use_langid and script == LATN and abs(out["hr"] - out["bs"]) < LANGID_MARGIN:
         # langid.py separates Croatian from Bosnian better than fastText does; it costs
         # ~0.1 ms, so it is asked only when the lexicon leaves the two close.
-        lo = backends.langid_log_odds(text[:LANGID_CHARS], "hr", "bs")
+        if lid is not None:
+            lo = math.log(lid.get("hr", 0.0) + _EPS) - math.log(lid.get("bs", 0.0) + _EPS)
+        else:
+            lo = backends.langid_log_odds(text[:LANGID_CHARS], "hr", "bs")
         out["hr"] += LANGID_WEIGHT * lo / 2
         out["bs"] -= LANGID_WEIGHT * lo / 2
     if script == CYRL:
@@ -131,10 +140,11 @@ def _hbs_member_scores(
 
 def _decide(
     text: str, script: str, prior: str | None, options: LanguageOptions, ft: dict[str, float]
-) -> tuple[str, float, float]:
-    """(language, confidence, confidence of its group: hbs members share one)."""
+) -> tuple[str, float, float, tuple[str, ...]]:
+    """(language, confidence, confidence of its group (hbs members share one), the best
+    few groups: the only ones a tie-breaker may choose among)."""
     if script == GREK:
-        return "el", max(ft.get("el", 0.0), 0.9), 1.0
+        return "el", max(ft.get("el", 0.0), 0.9), 1.0, ("el",)
     if "letters" not in options.signals:
         evidence: dict[str, float] = {}
     elif script == CYRL:
@@ -149,25 +159,33 @@ def _decide(
         if key in groups:
             groups[key] += PRIOR_WEIGHT
     probs = _softmax(groups)
+    lid: dict[str, float] | None = None
+    doubtful = max(probs.values()) < LANGID_GROUP_CONFIDENCE
+    if "langid" in options.signals and script == LATN and doubtful:
+        # A second statistical opinion where fastText and the letters leave doubt
+        # (short or unusual texts); confident texts never pay for it. Not for Cyrillic:
+        # there langid.py takes Serbian for Macedonian more often than the letters do.
+        lid = backends.langid_probs(text[:LANGID_CHARS])
+        mass = {
+            lang: sum(lid.get(m, 0.0) for m in HBS) if lang == "hbs" else lid.get(lang, 0.0)
+            for lang in groups
+            if lang != OTHER
+        }
+        mass[OTHER] = max(1.0 - sum(mass.values()), 0.0)  # langid.py's "something else"
+        for lang, p in mass.items():
+            groups[lang] += LANGID_WEIGHT * math.log(p + _EPS)
+        probs = _softmax(groups)
     ranked = sorted(probs.items(), key=lambda kv: -kv[1])
     best, p_best = ranked[0]
+    top = tuple(k for k, _ in ranked[:TIEBREAK_CANDIDATES] if k != OTHER)
     if best == OTHER:
-        return "und", 0.0, 0.0
+        return "und", 0.0, 0.0, ()
     if best == "hbs" or (script == CYRL and best == "sr"):
-        members = _softmax(
-            _hbs_member_scores(
-                text,
-                ft,
-                script,
-                prior,
-                "lexicon" in options.signals,
-                "langid" in options.signals,
-            )
-        )
+        members = _softmax(_hbs_member_scores(text, ft, script, prior, options, lid))
         ranked_m = sorted(members.items(), key=lambda kv: -kv[1])
         lang, p_m = ranked_m[0]
-        return lang, p_best * p_m, p_best
-    return best, p_best, p_best
+        return lang, p_best * p_m, p_best, top
+    return best, p_best, p_best, top
 
 
 def _langdetect_result(text: str, script: str | None, options: LanguageOptions) -> LanguageResult:
@@ -197,18 +215,25 @@ def identify(
         return _langdetect_result(prof.text, out_script, options)
     ft = backends.fasttext_scores(prof.text[:FASTTEXT_CHARS], k=10)
     norm_prior = _normalise_prior(prior) if "prior" in options.signals else None
-    lang, conf, group_conf = _decide(prof.text, script, norm_prior, options, ft)
+    lang, conf, group_conf, top = _decide(prof.text, script, norm_prior, options, ft)
     if (
         conf < options.min_confidence
         and prof.letters <= options.tiebreak_max_letters
         and "langdetect" in options.signals
     ):
-        ld = backends.langdetect_scores(prof.text)
+        # langdetect breaks the tie among the leading candidates; it may not bring in a
+        # language of its own (on a few words it is as noisy as the others).
+        ld = {
+            k.split("-")[0]: v
+            for k, v in backends.langdetect_scores(prof.text).items()
+            if _group(k.split("-")[0]) in top
+        }
         if ld:
-            for k, v in ld.items():
-                k = k.split("-")[0]
-                ft[k] = ft.get(k, 0.0) * (1 - LANGDETECT_WEIGHT) + v * LANGDETECT_WEIGHT
-            lang, conf, group_conf = _decide(prof.text, script, norm_prior, options, ft)
+            for k in set(ft) | set(ld):
+                ft[k] = (
+                    ft.get(k, 0.0) * (1 - LANGDETECT_WEIGHT) + ld.get(k, 0.0) * LANGDETECT_WEIGHT
+                )
+            lang, conf, group_conf, top = _decide(prof.text, script, norm_prior, options, ft)
     if conf < options.min_confidence and prof.letters <= options.und_max_letters:
         # Short and undecided. If it is surely Serbo-Croatian and only the variety is
         # open, say so with the macrolanguage tag "sh" (Latin script only: Cyrillic

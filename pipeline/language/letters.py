@@ -70,11 +70,11 @@ STRONG_WORD_POINTS = 3.0
 
 # Endings of definite forms: Macedonian -от (its -ов/-он and the -та/-то/-те shared with
 # Bulgarian also end common Serbian words: закон, милион, место), Bulgarian -ът/-ят.
-_MK_ARTICLE = re.compile(r"\w{3,}от\b")
-_BG_ARTICLE = re.compile(r"\w{3,}(?:ът|ят)\b")
+_MK_ARTICLE = ("от",)
+_BG_ARTICLE = ("ът", "ят")
 # Serbian declines nouns and adjectives; Macedonian and Bulgarian have lost the cases.
 # Genitive/dative adjective endings and dative/instrumental plurals are Serbian.
-_SR_CASE = re.compile(r"\w{3,}(?:ог|ога|ег|ега|ему|ој|их|има|ама)\b")
+_SR_CASE = ("ог", "ога", "ег", "ега", "ему", "ој", "их", "има", "ама")
 
 
 LEARNED_WORD_WEIGHT = 0.5  # points per word seen in only one language's lingua word list
@@ -100,7 +100,12 @@ def cyrillic_scores(text: str, max_tokens: int = 400) -> dict[str, float]:
     hits: dict[str, float] = {}
     learned_hits: dict[str, int] = {}
     learned = _learned_cyrillic_words()
+    mk_art = bg_art = sr_case = 0
     for tok in _TOKEN.findall(low)[:max_tokens]:
+        if len(tok) > 4:  # a stem of 3+ letters before the ending
+            mk_art += tok.endswith(_MK_ARTICLE)
+            bg_art += tok.endswith(_BG_ARTICLE)
+            sr_case += tok.endswith(_SR_CASE)
         langs = _CYRL_WORDS.get(tok)
         if langs:
             for lang in langs.split():
@@ -115,11 +120,8 @@ def cyrillic_scores(text: str, max_tokens: int = 400) -> dict[str, float]:
         out[lang] = out.get(lang, 0.0) + min(n, 15.0)
     for lang, n in learned_hits.items():
         out[lang] = out.get(lang, 0.0) + LEARNED_WORD_WEIGHT * min(n, LEARNED_WORD_CAP)
-    mk_art = len(_MK_ARTICLE.findall(low))
-    bg_art = len(_BG_ARTICLE.findall(low))
     out["mk"] = out.get("mk", 0.0) + 1.5 * min(mk_art, 6)
     out["bg"] = out.get("bg", 0.0) + 1.0 * min(bg_art, 6)
-    sr_case = len(_SR_CASE.findall(low))
     out["sr"] = out.get("sr", 0.0) + 0.5 * min(sr_case, 8)
     return out
 

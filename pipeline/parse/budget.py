@@ -7,8 +7,12 @@ place a runaway parse can be stopped without stopping the task that asked for it
 
 from __future__ import annotations
 
+import contextlib
+import importlib.machinery
 import logging
 import multiprocessing
+import os
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -45,6 +49,27 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+@contextlib.contextmanager
+def _main_not_reimported():
+    """Start workers without re-running the parent's ``__main__``.
+
+    multiprocessing re-imports the parent's main script in every worker. Inside an Airflow task
+    that script is the ``airflow`` CLI, whose import initialises Airflow's settings and fails,
+    because task processes may not touch the metadata database; the worker dies before it
+    parses anything. A main module whose spec is named ``__main__`` is skipped, and the worker
+    needs nothing from it: it runs module-level functions of ``pipeline``.
+    """
+    main = sys.modules.get("__main__")
+    hide = main is not None and getattr(main, "__spec__", None) is None
+    if hide:
+        main.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
+    try:
+        yield
+    finally:
+        if hide:
+            main.__spec__ = None
+
+
 class _Worker:
     """One lazily started worker process, replaced after a timeout or a crash."""
 
@@ -52,6 +77,7 @@ class _Worker:
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         self._memory_mb: int | None = None
+        self._unavailable = False
 
     def _get(self, memory_mb: int) -> ProcessPoolExecutor:
         if self._pool is None or self._memory_mb != memory_mb:
@@ -75,13 +101,18 @@ class _Worker:
 
     def run(self, budget: ParseBudget, fn: Callable[..., T], *args) -> T:
         with self._lock:
+            if self._unavailable:
+                return _in_process(fn, *args)
             try:
-                pool = self._get(budget.memory_mb)
-            except (OSError, AssertionError, ValueError) as exc:
-                # A daemonic parent cannot start workers: parse here rather than not at all.
+                with _main_not_reimported():
+                    future = self._get(budget.memory_mb).submit(fn, *args)
+            except (OSError, AssertionError, ValueError, RuntimeError) as exc:
+                # A daemonic parent (a Celery prefork worker) cannot start workers: parse here
+                # rather than not at all, and say so once.
                 log.warning("parse worker unavailable (%s); parsing in process", exc)
-                return fn(*args)
-            future = pool.submit(fn, *args)
+                self._unavailable = True
+                self._kill()
+                return _in_process(fn, *args)
             try:
                 return future.result(timeout=budget.timeout_s)
             except FutureTimeout as exc:
@@ -93,15 +124,27 @@ class _Worker:
                 self._kill()
                 raise BudgetExceeded("the parse worker died (memory budget)") from exc
 
+    def reset_after_fork(self) -> None:
+        """A forked child must not use (or kill) its parent's worker."""
+        self._lock = threading.Lock()
+        self._pool = None
+        self._memory_mb = None
+        self._unavailable = False
+
 
 _WORKER = _Worker()
+os.register_at_fork(after_in_child=_WORKER.reset_after_fork)
+
+
+def _in_process(fn: Callable[..., T], *args) -> T:
+    try:
+        return fn(*args)
+    except (MemoryError, RecursionError) as exc:
+        raise BudgetExceeded(f"{type(exc).__name__} while parsing") from exc
 
 
 def run_within_budget(budget: ParseBudget, fn: Callable[..., T], *args) -> T:
     """``fn(*args)`` under ``budget``; ``fn`` must be a module-level function."""
     if not budget.isolated:
-        try:
-            return fn(*args)
-        except (MemoryError, RecursionError) as exc:
-            raise BudgetExceeded(f"{type(exc).__name__} while parsing") from exc
+        return _in_process(fn, *args)
     return _WORKER.run(budget, fn, *args)

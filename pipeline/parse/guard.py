@@ -23,9 +23,7 @@ _ENTITY_REF = re.compile(r"&([A-Za-z_][\w.-]{0,63});")
 _ITEM_START = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s>/]", re.IGNORECASE)
 _ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)")
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]{0,30})(?:\s[^<>]*)?(/?)>")
-_VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
-)
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 # Item HTML nested deeper than this loses its inner tags (the text stays): real articles nest
 # a few dozen levels; 10,000 levels (case 6) make HTML tree walkers super-linear or recurse.
 MAX_HTML_DEPTH = 100

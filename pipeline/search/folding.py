@@ -40,6 +40,10 @@ def fold_table() -> dict[str, str]:
     return table
 
 
+def _is_cyrillic(char: str) -> bool:
+    return "\u0400" <= char <= "\u04ff"
+
+
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -51,7 +55,9 @@ def postgres_fold_body(argument: str = "$1") -> str:
     for char, folded in table.items():
         if len(folded) != 1:
             expression = f"replace({expression}, {_literal(char)}, {_literal(folded)})"
-    singles = {c: f for c, f in table.items() if len(f) == 1}
+    # translate() scans its source list for every character: the commonest letters go first.
+    order = sorted(table, key=lambda c: (c.isupper(), not _is_cyrillic(c), c))
+    singles = {c: table[c] for c in order if len(table[c]) == 1}
     source, target = "".join(singles), "".join(singles.values())
     return f"lower(translate({expression}, {_literal(source)}, {_literal(target)}))"
 

@@ -4,13 +4,17 @@ Faulty runs are compared with a fault-free run of the same newsroom: the archive
 (articles, outlets, stories) must be equal, row for row. Columns that record *when* or *from which
 attempt* something was seen differ between any two runs and are left out: ids of captures, the
 first sighting (the fetch time), and a publication date that fell back to the first sighting.
-Outlets and feeds are named by slug and URL rather than by serial id.
+Outlets are named by slug rather than by serial id. Which of an outlet's feeds an article is
+credited to is left out too: an article listed by two feeds of one outlet (a section feed and the
+main feed) is credited to whichever capture was processed first, and that order follows the
+order in which parallel fetches finished, which differs between any two runs on the executor.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -28,14 +32,13 @@ QUERIES = {
         FROM outlets ORDER BY slug
     """,
     "articles": """
-        SELECT a.id, o.slug AS outlet, f.url AS feed_url, a.url, a.guid, a.title, a.summary,
+        SELECT a.id, o.slug AS outlet, a.url, a.guid, a.title, a.summary,
                a.body_text, a.body_html, a.section, a.authors,
                CASE WHEN a.date_flag IS NULL THEN a.published_at END AS published_at,
                a.published_raw, a.date_flag, a.language, a.script, a.language_confidence,
                a.content_hash, a.story_id, a.duplicate_of, a.syndicated_from
         FROM articles a
         JOIN outlets o ON o.id = a.outlet_id
-        JOIN feeds f ON f.id = a.feed_id
         ORDER BY a.id
     """,
     "stories": """
@@ -86,6 +89,28 @@ def archive_state(url: str) -> ArchiveState:
             )
     finally:
         engine.dispose()
+
+
+def registry_toml(registry) -> str:
+    """A registry file (pipeline.sources.registry format) for a ``Registry``."""
+
+    def value(v) -> str:
+        # JSON strings, booleans and arrays of strings are valid TOML.
+        return json.dumps(list(v) if isinstance(v, tuple) else v, ensure_ascii=False)
+
+    parts = []
+    for outlet in registry.outlets:
+        lines = ["[[outlet]]"]
+        for name in ("slug", "name", "homepage", "country", "languages", "scripts", "fulltext"):
+            lines.append(f"{name} = {value(getattr(outlet, name))}")
+        feeds = []
+        for feed in outlet.feeds:
+            fields = {k: getattr(feed, k) for k in ("url", "language", "section", "kind", "verified")}
+            inner = ", ".join(f"{k} = {value(v)}" for k, v in fields.items() if v is not None)
+            feeds.append("{ " + inner + " }")
+        lines.append("feeds = [" + ", ".join(feeds) + "]")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
 
 
 def duplicate_rows(url: str) -> dict[str, int]:
@@ -147,6 +172,8 @@ def reset_archive(url: str) -> None:
                     "AND tablename <> 'alembic_version'"
                 )
             ]
+            if not tables:
+                return  # not migrated yet: the run's first task creates the schema
             connection.exec_driver_sql(
                 "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
             )

@@ -174,7 +174,9 @@ def gzip_bomb(inflated_bytes: int) -> Behaviour:
     body = bytes(out)
 
     def behaviour(handler, server) -> None:
-        send(handler, 200, body, {"Content-Type": "application/rss+xml", "Content-Encoding": "gzip"})
+        send(
+            handler, 200, body, {"Content-Type": "application/rss+xml", "Content-Encoding": "gzip"}
+        )
 
     return behaviour
 

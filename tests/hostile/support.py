@@ -97,7 +97,9 @@ def titles(db_url: str) -> set[str]:
     return {row[0] for row in query(db_url, "SELECT title FROM articles")}
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\ufeff]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\ufeff]"
+)
 
 
 def assert_archive_clean(db_url: str) -> None:

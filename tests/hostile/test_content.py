@@ -61,7 +61,9 @@ def test_hundred_thousand_items_are_cut_to_the_item_cap(sqlite_url, hostile):
 
 
 def test_item_cap_applies_before_feedparser():
-    items = "".join(f"<item><title>V{i}</title><link>http://e.invalid/{i}</link></item>" for i in range(5000))
+    items = "".join(
+        f"<item><title>V{i}</title><link>http://e.invalid/{i}</link></item>" for i in range(5000)
+    )
     with bounded(10):
         parsed = parse_feed(rss(items).encode(), base_url="http://e.invalid/", max_items=100)
     assert len(parsed.entries) == 100 and parsed.truncated == 4900
@@ -126,7 +128,12 @@ def test_dates_are_sanity_checked_and_localised_ones_read(sqlite_url, hostile):
     assert rows["zeros"][2] in {"unparsable", "too_old"}
     assert rows["feb30"][2] == "unparsable"
     assert rows["junk"][2] == "unparsable"
-    for key, day in {"sr": "2024-12-31", "hr": "2021-09-0", "sq": "2025-03-0", "sr-cyrl": "2025-12-0"}.items():
+    for key, day in {
+        "sr": "2024-12-31",
+        "hr": "2021-09-0",
+        "sq": "2025-03-0",
+        "sr-cyrl": "2025-12-0",
+    }.items():
         assert rows[key][2] is None and str(rows[key][0]).startswith(day), (key, rows[key])
 
 
@@ -198,4 +205,6 @@ def test_parse_budget_stops_a_runaway_parse():
                    budget=ParseBudget(timeout_s=0.05))  # fmt: skip
     assert err.value.error_class == "parse_budget"
     # The worker is replaced: the next parse works.
-    assert parse_feed(rss(item("Posle", "http://e.invalid/p")).encode(), base_url="http://e.invalid/").entries
+    assert parse_feed(
+        rss(item("Posle", "http://e.invalid/p")).encode(), base_url="http://e.invalid/"
+    ).entries

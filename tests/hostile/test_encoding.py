@@ -54,12 +54,17 @@ def test_one_invalid_byte_is_replaced_alone(sqlite_url, hostile):
     assert sum("Vučić" in t for t in stored) == 20
     assert {t for t in stored if "\ufffd" in t} == {"Vučić na sastanku broj \ufffd7"}
     texts = [t for (t,) in query(sqlite_url, "SELECT body_text FROM articles")]
-    assert sorted(texts) == sorted(f"Vučić je govorio o Đerdapu i Šumadiji {i} puta." for i in range(20))
+    assert sorted(texts) == sorted(
+        f"Vučić je govorio o Đerdapu i Šumadiji {i} puta." for i in range(20)
+    )
 
 
 def test_legacy_and_utf16_encodings(sqlite_url, hostile):
     cyr = rss(
-        [item(t, f"http://example.invalid/c{i}", guid=f"c{i}") for i, t in enumerate(CYRILLIC_TITLES)],
+        [
+            item(t, f"http://example.invalid/c{i}", guid=f"c{i}")
+            for i, t in enumerate(CYRILLIC_TITLES)
+        ],
         encoding="windows-1251",
     ).encode("windows-1251")
     latin2 = _latin_feed("ISO-8859-2").encode("iso-8859-2")
@@ -141,7 +146,9 @@ def test_cyrillic_lookalikes_inside_latin_words(sqlite_url, hostile):
 
 def test_parse_reports_the_encoding_decision():
     body = _latin_feed("UTF-8").encode("windows-1250")
-    parsed = parse_feed(body, base_url="http://example.invalid/", budget=ParseBudget(isolated=False))
+    parsed = parse_feed(
+        body, base_url="http://example.invalid/", budget=ParseBudget(isolated=False)
+    )
     assert parsed.encoding in {"cp1250", "iso8859-2"}
     assert parsed.notes and parsed.bozo
     assert [e.title for e in parsed.entries] == LATIN_TITLES

@@ -6,8 +6,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-import pytest
-
 from tests.hostile.server import (
     HostileServer,
     endless,
@@ -245,7 +243,9 @@ def test_empty_body_cloudflare_challenge_and_many_headers(sqlite_url, hostile):
         rss([item("Mnogo zaglavlja", "http://example.invalid/h", guid="h")]),
         headers={f"X-Junk-{i}": "x" * 20 for i in range(300)},
     )
-    flood = hostile.serve("/flood.xml", b"<rss/>", headers={f"X-F-{i}": "y" * 60 for i in range(3000)})
+    flood = hostile.serve(
+        "/flood.xml", b"<rss/>", headers={f"X-F-{i}": "y" * 60 for i in range(3000)}
+    )
     urls = _with_good(hostile, empty, challenge, many, flood)
     with bounded(20):
         run(sqlite_url, urls, hostile)

@@ -68,9 +68,6 @@ class ClusterOptions:
     # Celery's worker pool: "prefork" as in production (docker-compose.yml); "solo" runs one
     # task at a time in the worker's main process.
     celery_pool: str = "prefork"
-    # Start components as the ``airflow`` console script (as the compose file does), or as
-    # ``python -m airflow``, whose __main__ child processes of tasks do not import again.
-    module_launcher: bool = False
     extra_env: dict[str, str] = field(default_factory=dict)
 
 
@@ -157,7 +154,7 @@ class AirflowCluster:
     def airflow(self, *args: str, timeout: float = 180) -> str:
         """Run one ``airflow`` CLI command against the cluster; returns its stdout."""
         done = subprocess.run(
-            [str(VENV_BIN / "airflow"), *args],
+            [*self._launcher(), *args],
             env=self.env,
             capture_output=True,
             text=True,
@@ -168,9 +165,9 @@ class AirflowCluster:
         return done.stdout
 
     def _launcher(self) -> list[str]:
-        if self.options.module_launcher:
-            return [str(VENV_BIN / "python"), "-m", "airflow"]
-        return [str(VENV_BIN / "airflow")]
+        # ``python -m tests.support.airflow_cluster ARGS`` runs ``airflow ARGS``: a command line
+        # no other session's ``pkill -f "airflow scheduler"`` matches on this shared machine.
+        return [str(VENV_BIN / "python"), "-m", "tests.support.airflow_cluster"]
 
     def _spawn(self, name: str, args: list[str], **env: str) -> Component:
         log = self.home / "logs" / f"{name}.log"
@@ -262,7 +259,7 @@ class AirflowCluster:
                     os.killpg(component.process.pid, signal.SIGTERM)
                 except ProcessLookupError:
                     pass
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 5
         for component in self.components.values():
             try:
                 component.process.wait(timeout=max(0.1, deadline - time.monotonic()))
@@ -386,3 +383,12 @@ class AirflowCluster:
     def dispose(self) -> None:
         if hasattr(self, "_engine"):
             self._engine.dispose()
+
+
+if __name__ == "__main__":
+    import sys
+
+    from airflow.__main__ import main
+
+    sys.argv[0] = "airflow"
+    main()

@@ -102,6 +102,19 @@ _SQLITE_SEARCH_SOURCE = (
     f"coalesce({{r}}.body_text, ''), 1, {_SEARCH_CHARS})"
 )
 
+# Folding costs a replace()/translate() pass per letter, so the text is split into its distinct
+# words first (to_tsvector) and only the words that are not plain ASCII are folded: about 5 times
+# cheaper than folding the whole text. Word positions are not kept; search does not use them.
+_PG_SEARCH_VECTOR = """
+CREATE FUNCTION news_search_vector(text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path FROM CURRENT AS $$
+SELECT to_tsvector('simple', coalesce(string_agg(
+           CASE WHEN octet_length(lexeme) = char_length(lexeme) THEN lexeme
+                ELSE news_fold(lexeme) END, ' '), ''))
+FROM unnest(to_tsvector('simple', $1))
+$$
+"""
+
 # --- views ----------------------------------------------------------------------------------------
 _V_FEED_HEALTH = """
 CREATE VIEW v_feed_health AS
@@ -184,9 +197,10 @@ def _upgrade_postgresql() -> None:
         "CREATE FUNCTION news_fold(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE "
         f"AS $$ SELECT {postgres_fold_body('$1')} $$"
     )
+    op.execute(_PG_SEARCH_VECTOR)
     op.execute(
         "ALTER TABLE articles ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS "
-        f"(to_tsvector('simple', news_fold({_PG_SEARCH_SOURCE}))) STORED"
+        f"(news_search_vector({_PG_SEARCH_SOURCE})) STORED"
     )
     op.execute("CREATE INDEX ix_articles_search_tsv ON articles USING gin (search_tsv)")
     op.execute("CREATE VIEW v_article_search AS SELECT id AS article_id, search_tsv FROM articles")
@@ -294,6 +308,7 @@ def downgrade() -> None:
         op.execute("DROP VIEW IF EXISTS v_article_search")
         op.execute("DROP INDEX IF EXISTS ix_articles_search_tsv")
         op.execute("ALTER TABLE articles DROP COLUMN IF EXISTS search_tsv")
+        op.execute("DROP FUNCTION IF EXISTS news_search_vector(text)")
         op.execute("DROP FUNCTION IF EXISTS news_fold(text)")
         for name in ("insert", "delete", "update"):
             op.execute(f"DROP TRIGGER IF EXISTS articles_counts_{name} ON articles")

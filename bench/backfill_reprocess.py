@@ -1,0 +1,301 @@
+"""Backfill reprocessing: 30 days of captures of 100 feeds polled every 15 minutes.
+
+The captures table is built directly (binary-safe COPY), as 30 days of live polls would have left
+it: 100 feeds x 96 polls a day x 30 days = 288,000 captures, most of them repeating the previous
+body. Each feed's document changes every ``--change-every-h`` hours: two new articles on top,
+the oldest two fall off (``--items`` items per document, summaries only, rendered by the newsroom
+from synthetic articles in the feed's language). The timed part runs in a fresh interpreter:
+for each daily window ``pipeline.harvest.run.history_captures`` (one capture per distinct body
+per feed) and ``pipeline.ingest.process_captures``, on PostgreSQL. Nothing is fetched: every day
+was polled, so no archive is harvested. Target: under 10 minutes for the full size.
+
+    .venv/bin/python -m bench.backfill_reprocess [--days 30] [--feeds 100] [--change-every-h 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from bench.common import (
+    create_database,
+    database_url,
+    drop_database,
+    emit_result,
+    median,
+    print_table,
+    run_worker,
+    timed,
+)
+
+POLL = timedelta(minutes=15)
+START = datetime(2026, 2, 1, tzinfo=UTC)
+TARGET_S = 600
+
+
+@dataclass(frozen=True)
+class BackfillOptions:
+    days: int = 30
+    feeds: int = 100
+    change_every_h: int = 4
+    items: int = 10
+    new_per_change: int = 2
+    seed: int = 7
+
+    @property
+    def polls_per_day(self) -> int:
+        return int(timedelta(days=1) / POLL)
+
+    @property
+    def changes(self) -> int:
+        return self.days * 24 // self.change_every_h
+
+    @property
+    def captures(self) -> int:
+        return self.feeds * self.days * self.polls_per_day
+
+
+# --- building the captures ----------------------------------------------------------------------
+
+
+def _feed_articles(outlet, feed, count: int, options: BackfillOptions, feed_no: int):
+    """``count`` generated articles of one feed, oldest first, one batch per body change."""
+    from pipeline.newsroom.catalog import Article
+    from pipeline.newsroom.synthetic import synthetic_story
+    from pipeline.newsroom.translit import slugify
+
+    section = feed.sections[0] if feed.sections else outlet.sections[0]
+    rng = random.Random(f"bench-backfill/{options.seed}/{feed_no}")
+    articles = []
+    for i in range(count):
+        story = synthetic_story(rng, outlet.language, f"bf-{feed_no}-{i}")
+        change = max(0, (i - options.items) // options.new_per_change + 1)
+        published = START + timedelta(hours=change * options.change_every_h, minutes=i % 7)
+        number = 100_000 + feed_no * 10_000 + i
+        articles.append(
+            Article(
+                key=story.key,
+                outlet=outlet.slug,
+                number=number,
+                path=f"/{outlet.slug}/{slugify(section, 3)}/{number}/{slugify(story.title)}",
+                title=story.title,
+                paragraphs=story.paragraphs,
+                language=outlet.language,
+                section=section,
+                author=None,
+                published_at=published,
+                story_key=story.key,
+                synthetic=True,
+            )
+        )
+    return articles
+
+
+def build_archive(url: str, options: BackfillOptions) -> dict:
+    """Schema, registry and the captures of every poll of the period; returns their counts."""
+    import hashlib
+
+    from bench.processing import BASE_URL, RSS
+    from pipeline.archive import store
+    from pipeline.archive.db import make_engine
+    from pipeline.archive.migrate import upgrade
+    from pipeline.archive.models import FeedRow, OutletRow
+    from pipeline.newsroom import CatalogOptions, build_catalog, newsroom_registry
+    from pipeline.newsroom.catalog import feed_path
+    from pipeline.newsroom.render import render_rss
+
+    catalog = build_catalog(
+        CatalogOptions(anchor=START, extra_feeds=options.feeds, extra_feed_items=0)
+    )
+    engine = make_engine(url)
+    upgrade(engine)
+    feeds_t, outlets_t = FeedRow.__table__, OutletRow.__table__
+    with engine.begin() as connection:
+        store.sync_registry(connection, newsroom_registry(BASE_URL, catalog))
+        connection.execute(update(outlets_t).values(fulltext=False, history=""))
+        ids = dict(connection.execute(select(feeds_t.c.url, feeds_t.c.id)).all())
+    polls = options.polls_per_day * options.days
+    per_change = options.change_every_h * 4
+    bodies = 0
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        feed_no = 0
+        for outlet in catalog.outlets:
+            if not outlet.slug.startswith("extra-"):
+                continue
+            for feed in outlet.feeds:
+                url_ = BASE_URL + feed_path(outlet, feed)
+                plain = replace(feed, kind="rss", full_content=False, tracking="")
+                count = options.items + options.changes * options.new_per_change
+                articles = _feed_articles(outlet, feed, count, options, feed_no)
+                digests = []
+                with cursor.copy(
+                    "COPY capture_bodies (sha256, size, body, first_seen_at) FROM STDIN"
+                ) as copy:
+                    for change in range(options.changes):
+                        top = options.items + change * options.new_per_change
+                        items = list(reversed(articles[top - options.items : top]))
+                        body = render_rss(catalog, outlet, plain, items, BASE_URL, url_)
+                        digest = hashlib.sha256(body).hexdigest()
+                        seen = START + timedelta(hours=change * options.change_every_h)
+                        copy.write_row((digest, len(body), body, seen))
+                        digests.append(digest)
+                bodies += len(digests)
+                with cursor.copy(
+                    "COPY captures (feed_id, fetched_at, url, final_url, http_status, "
+                    "content_type, body_sha256, kind, processed_at) FROM STDIN"
+                ) as copy:
+                    for poll in range(polls):
+                        at = START + poll * POLL + timedelta(seconds=feed_no)
+                        digest = digests[min(poll // per_change, len(digests) - 1)]
+                        copy.write_row((ids[url_], at, url_, url_, 200, RSS, digest, "feed", at))
+                raw.commit()
+                feed_no += 1
+                if feed_no >= options.feeds:
+                    break
+            if feed_no >= options.feeds:
+                break
+        cursor.execute("ANALYZE")
+        raw.commit()
+    finally:
+        raw.close()
+        engine.dispose()
+    return {"feeds": feed_no, "bodies": bodies, "captures": feed_no * polls}
+
+
+# --- the timed part (fresh interpreter) ---------------------------------------------------------
+
+
+def worker(url: str, days: int) -> dict:
+    from bench.processing import _peak_rss_mb, warm_pipeline
+    from pipeline.archive.db import engine_for
+    from pipeline.config import Settings
+    from pipeline.harvest.run import history_captures
+    from pipeline.ingest import ProcessOutcome, process_captures
+    from pipeline.window import Window
+
+    settings = Settings(archive_url=url)
+    engine = engine_for(url)
+    warm_up, _ = timed(lambda: warm_pipeline(settings))
+    total = ProcessOutcome()
+    per_day: list[float] = []
+    selected = 0
+
+    def backfill() -> None:
+        nonlocal selected
+        for day in range(days):
+            window = Window(START + timedelta(days=day), START + timedelta(days=day + 1), "history")
+            sample, _ = timed(lambda w=window: _one_window(engine, w, settings, total))
+            per_day.append(sample.wall_s)
+
+    def _one_window(engine, window, settings, total) -> None:
+        nonlocal selected
+        found = history_captures(engine, window, settings)
+        selected += len(found.capture_ids)
+        total.add(process_captures(engine, found.capture_ids, settings))
+
+    sample, _ = timed(backfill)
+    return {
+        "wall_s": sample.wall_s,
+        "cpu_s": sample.cpu_s,
+        "per_day_s": per_day,
+        "selected": selected,
+        "items": total.counts.seen,
+        "new": total.counts.new,
+        "updated": total.counts.updated,
+        "errors": dict(total.errors),
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "warm_up_s": round(warm_up.wall_s, 2),
+    }
+
+
+# --- the benchmark ------------------------------------------------------------------------------
+
+
+def run(options: BackfillOptions) -> tuple[dict, dict]:
+    name = create_database("bench_backfill")
+    try:
+        built = build_archive(database_url(name), options)
+        print(f"  backfill archive built: {built}", file=sys.stderr)
+        timed_run = run_worker(
+            ["bench.backfill_reprocess", "--worker", "--db", database_url(name),
+             "--days", str(options.days)],
+            timeout=6 * 3600,
+        )  # fmt: skip
+    finally:
+        drop_database(name)
+    return built, timed_run
+
+
+def report(options: BackfillOptions, built: dict, result: dict) -> None:
+    full = BackfillOptions()
+    scale = full.captures / built["captures"]
+    print_table(
+        f"Backfill reprocessing: {options.days} days x {built['feeds']} feeds polled every 15 min "
+        "(PostgreSQL)",
+        [
+            "captures",
+            "distinct bodies",
+            "processed",
+            "items",
+            "new",
+            "wall s",
+            "CPU s",
+            "s/day (median)",
+            "peak RSS MB",
+        ],
+        [
+            [
+                built["captures"],
+                built["bodies"],
+                result["selected"],
+                result["items"],
+                result["new"],
+                result["wall_s"],
+                result["cpu_s"],
+                median(result["per_day_s"]),
+                result["peak_rss_mb"],
+            ]
+        ],
+        [
+            f"body changes every {options.change_every_h} h ({options.new_per_change} new of "
+            f"{options.items} items); processed = captures selected by history_captures "
+            "(one per distinct body per feed and day); one run.",
+            f"errors: {result['errors'] or 'none'}; warm-up before the clock (models, parse "
+            f"worker): {result['warm_up_s']:.1f} s; target: {full.captures:,} captures in "
+            f"< {TARGET_S} s; linear extrapolation of this run to the full size: "
+            f"{result['wall_s'] * scale:,.0f} s.",
+        ],
+    )
+
+
+def options_for(quick: bool) -> BackfillOptions:
+    return BackfillOptions(days=2, feeds=10) if quick else BackfillOptions()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--feeds", type=int, default=100)
+    parser.add_argument("--change-every-h", type=int, default=4)
+    parser.add_argument("--items", type=int, default=10)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        emit_result(worker(args.db, args.days))
+        return 0
+    options = BackfillOptions(args.days, args.feeds, args.change_every_h, args.items)
+    built, result = run(options)
+    report(options, built, result)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""
+### maintenance
+
+Daily upkeep of the archive:
+1. **harvest_gaps**: a poll in which every item was new may have missed items between polls;
+   such days are recorded in `coverage_gaps`, and this task harvests them through the outlets'
+   archives (WordPress date archives, paged feeds, news sitemaps). Runs in the `backfill` pool.
+2. **refresh_coverage**: rebuilds the per-feed, per-day coverage (`coverage_daily`,
+   `v_coverage`) of the last week.
+3. **prune_captures**: deletes raw captures older than `NEWS_CAPTURE_RETENTION_DAYS` (default 90)
+   and the document bodies nothing refers to any more.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import dag, get_current_context, task
+
+DEFAULT_ARGS = {
+    "owner": "news-archive",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=5),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=30),
+    "execution_timeout": timedelta(hours=2),
+}
+
+
+@dag(
+    dag_id="maintenance",
+    schedule="0 3 * * *",
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["news", "maintenance"],
+    doc_md=__doc__,
+)
+def maintenance():
+    @task(pool="backfill", priority_weight=1)
+    def harvest_gaps() -> dict:
+        from pipeline.archive.db import engine_for
+        from pipeline.config import Settings
+        from pipeline.ingest import prepare
+        from pipeline.maintenance import harvest_gaps as harvest
+
+        settings = Settings.from_env()
+        prepare(settings)
+        result = harvest(
+            engine_for(settings.archive_url), settings, get_current_context()["run_id"]
+        )
+        return result.as_dict()
+
+    @task
+    def refresh_coverage() -> int:
+        from pipeline.archive.db import engine_for
+        from pipeline.config import Settings
+        from pipeline.maintenance import refresh_recent_coverage
+
+        return refresh_recent_coverage(engine_for(Settings.from_env().archive_url))
+
+    @task
+    def prune_captures() -> int:
+        from pipeline.archive.db import engine_for
+        from pipeline.config import Settings
+        from pipeline.maintenance import prune_captures as prune
+
+        days = int(os.environ.get("NEWS_CAPTURE_RETENTION_DAYS", "90"))
+        return prune(engine_for(Settings.from_env().archive_url), older_than=timedelta(days=days))
+
+    harvest_gaps() >> refresh_coverage() >> prune_captures()
+
+
+maintenance()
