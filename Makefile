@@ -29,6 +29,7 @@ demo: install
 
 test: install
 	bash scripts/ensure-services.sh
+	bash scripts/ensure-browser.sh
 	$(BIN)/pytest
 
 test-fast: install

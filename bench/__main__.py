@@ -39,7 +39,7 @@ OURS = [
         "processing",
         "bench.processing",
         "parse/clean/language/dedup/upsert vs the naive baseline",
-        ["--articles", "2000", "--runs", "1"],
+        ["--articles", "1000", "--runs", "1"],
         ["--articles", "20000", "--runs", "3", "--profile"],
     ),
     _ours(

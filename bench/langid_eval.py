@@ -43,8 +43,16 @@ def _ours(options: LanguageOptions, use_prior: bool = False) -> Callable[[Item],
     return run
 
 
-def load_sets(root: Path, full: bool) -> dict[str, list[Item]]:
+def load_sets(root: Path, full: bool, quick: bool = False) -> dict[str, list[Item]]:
     per = 1000 if full else 200
+    if quick:  # CI-sized: held-out sets only, at most 400 lines each, spread evenly
+        sets = {
+            "lingua-sentences": datasets.lingua(root, "sentences", 40),
+            "dsl2015 (bg/mk/bs/hr/sr)": datasets.dslcc(root, "dsl2015"),
+            "udhr": datasets.udhr(root),
+            "rferl (publisher label)": datasets.rferl(root, per_site=30),
+        }
+        return {k: v[:: max(1, len(v) // 400)] for k, v in sets.items()}
     return {
         "lingua-sentences": datasets.lingua(root, "sentences", per),
         "dsl2014 (bs/hr/sr)": datasets.dslcc(root, "dsl2014"),
@@ -73,8 +81,10 @@ def _fmt_conf(confusions: Counter, n: int = 6) -> str:
     return ", ".join(f"{g}->{p} {c}" for (g, p), c in confusions.most_common(n)) or "-"
 
 
-def evaluate(root: Path, peer_names: list[str] | None, ablation: bool, full: bool) -> int:
-    sets = load_sets(root, full)
+def evaluate(
+    root: Path, peer_names: list[str] | None, ablation: bool, full: bool, quick: bool = False
+) -> int:
+    sets = load_sets(root, full, quick)
     peers, missing = load_peers(peer_names)
     base = LanguageOptions(backend="ensemble")
     ours: dict[str, Callable[[Item], LanguageResult]] = {OURS: _ours(base)}
@@ -141,12 +151,12 @@ def evaluate(root: Path, peer_names: list[str] | None, ablation: bool, full: boo
     print("== throughput (texts per CPU second over the evaluation sets, median over sets)")
     for name, values in speed.items():
         print(f"  {name:16} {statistics.median(values):10.0f}")
-    _article_speed(root, peers)
+    _article_speed(root, peers, n=40 if quick else 200)
     return 0
 
 
-def _article_speed(root: Path, peers: dict[str, Callable[[str], str]]) -> None:
-    texts = datasets.article_length_texts(root)
+def _article_speed(root: Path, peers: dict[str, Callable[[str], str]], n: int = 200) -> None:
+    texts = datasets.article_length_texts(root, n=n)
     options = LanguageOptions()
     identify(texts[0], options=options)  # warm up (model load)
     print(
@@ -173,12 +183,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peers", nargs="*", help="only these peers (default: all)")
     parser.add_argument("--no-ablation", action="store_true", help="skip the ablation rows")
     parser.add_argument("--full", action="store_true", help="all 1000 lingua lines per language")
+    parser.add_argument(
+        "--quick", action="store_true", help="small held-out samples, no ablation (for CI)"
+    )
     args = parser.parse_args(argv)
     root = Path(args.evaldata)
     if not (root / "lingua-testdata").is_dir():
         print(f"evaluation data not found at {root} (pass the shared evaldata folder)")
         return 2
-    return evaluate(root, args.peers, not args.no_ablation, args.full)
+    ablation = not (args.no_ablation or args.quick)
+    return evaluate(root, args.peers, ablation, args.full, args.quick)
 
 
 if __name__ == "__main__":

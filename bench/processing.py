@@ -403,7 +403,7 @@ def report(result: ProcessingResult) -> None:
 
 
 def options_for(quick: bool) -> ProcessingOptions:
-    return ProcessingOptions(articles=2_000, runs=1) if quick else ProcessingOptions()
+    return ProcessingOptions(articles=1_000, runs=1) if quick else ProcessingOptions()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,8 @@ articles into the archive (`NEWS_ARCHIVE_URL`). Each run owns its data interval
 **Live runs** (the scheduled run of a recent interval):
 1. **plan**: resolves the run's window, migrates the archive, syncs the registry (`NEWS_SOURCES`);
    **list_feeds** lists the active feeds that are due (none in a history run).
-2. **fetch** (one mapped instance per feed, named `outlet:path`, pool `outbound_fetch`):
+2. **fetch** (one mapped instance per feed, named `outlet:path`, pool `outbound_fetch`; with
+   `NEWS_FETCH_BATCH` > 1, one instance per batch of feeds fetched concurrently):
    conditional GET through the hardened fetcher; keeps the raw capture; records the attempt and
    the feed's health. A failing feed is recorded, never raised: the task fails only when the
    archive itself cannot be written.
@@ -87,32 +88,30 @@ def news_ingest():
             return []  # history runs poll nothing
         from pipeline.archive.db import engine_for
         from pipeline.config import Settings
-        from pipeline.ingest import due_feed_ids, feed_labels
+        from pipeline.ingest import due_feed_ids, feed_batches
 
         settings = Settings.from_env()
         engine = engine_for(settings.archive_url)
-        feed_ids = due_feed_ids(engine)
-        labels = feed_labels(engine, feed_ids)
-        return [{"feed_id": fid, "label": labels[fid]} for fid in feed_ids]
+        return feed_batches(engine, due_feed_ids(engine), settings.fetch_batch_size)
 
     @task(map_index_template="{{ feed_label }}", pool="outbound_fetch", priority_weight=10)
-    def fetch(feed: dict) -> dict:
+    def fetch(batch: dict) -> list[dict]:
         from dataclasses import asdict
 
         from pipeline.archive.db import engine_for
         from pipeline.config import Settings
-        from pipeline.ingest import fetch_feed
+        from pipeline.ingest import fetch_feeds
 
         context = get_current_context()
-        context["feed_label"] = feed["label"]
+        context["feed_label"] = batch["label"]
         settings = Settings.from_env()
-        outcome = fetch_feed(
-            engine_for(settings.archive_url), feed["feed_id"], settings, run_id=context["run_id"]
+        outcomes = fetch_feeds(
+            engine_for(settings.archive_url), batch["feed_ids"], settings, run_id=context["run_id"]
         )
-        return asdict(outcome)
+        return [asdict(o) for o in outcomes]
 
     @task(trigger_rule="all_done", priority_weight=10)
-    def process(fetched: list[dict], window: dict) -> dict:
+    def process(fetched: list[list[dict]], window: dict) -> dict:
         from pipeline.archive.db import engine_for
         from pipeline.config import Settings
         from pipeline.harvest.coverage import refresh_coverage
@@ -122,7 +121,8 @@ def news_ingest():
         settings = Settings.from_env()
         engine = engine_for(settings.archive_url)
         span = Window.from_dict(window)
-        captures = [f["capture_id"] for f in fetched if f and f.get("capture_id")]
+        outcomes = [f for batch in fetched if batch for f in batch]
+        captures = [f["capture_id"] for f in outcomes if f.get("capture_id")]
         if span.mode == "live":
             captures += unprocessed_captures(engine, span.start, span.end)
         outcome = process_captures(engine, captures, settings)
@@ -150,18 +150,19 @@ def news_ingest():
         return outcome.as_dict()
 
     @task(trigger_rule="all_done")
-    def summary(fetched: list[dict], processed: dict | None, harvested: dict | None) -> dict:
+    def summary(fetched: list[list[dict]], processed: dict | None, harvested: dict | None) -> dict:
         import logging
 
         from pipeline.ingest import summary_from_xcom
 
-        result = summary_from_xcom([f for f in fetched if f], processed, harvested)
+        outcomes = [f for batch in fetched if batch for f in batch]
+        result = summary_from_xcom(outcomes, processed, harvested)
         for line in result.lines():
             logging.getLogger("airflow.task").info(line)
         return result.as_dict()
 
     window = plan()
-    fetched = fetch.expand(feed=list_feeds(window))
+    fetched = fetch.expand(batch=list_feeds(window))
     processed = process(fetched, window)
     harvested = harvest(window)
     processed >> harvested

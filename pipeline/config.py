@@ -34,6 +34,9 @@ class Settings:
     max_items_per_fetch: int = 2000
     # Feeds fetched at once inside one task; per-host limits apply on top.
     fetch_concurrency: int = 16
+    # Feeds per mapped fetch task in the DAG: 1 names every instance by its feed; a registry of
+    # thousands of feeds wants a few hundred per task, fetched concurrently.
+    fetch_batch_size: int = 1
     max_redirects: int = 5
     # Politeness (pipeline.fetch.politeness): requests in flight per host, spacing between
     # the starts of two requests to one host, robots.txt.
@@ -63,6 +66,7 @@ class Settings:
             user_agent=os.environ.get("NEWS_USER_AGENT") or DEFAULT_USER_AGENT,
             ca_bundle=os.environ.get("NEWS_FETCH_CA_BUNDLE") or None,
             per_host_spacing_s=float(os.environ.get("NEWS_FETCH_HOST_SPACING_S") or 0.5),
+            fetch_batch_size=int(os.environ.get("NEWS_FETCH_BATCH") or 1),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **clean)

@@ -183,7 +183,9 @@ class HostSlots:
             if token is not None:
                 break
             if time.monotonic() > deadline:
-                raise TimeoutError(f"no politeness slot for {host} in {self.options.acquire_timeout_s} s")
+                raise TimeoutError(
+                    f"no politeness slot for {host} in {self.options.acquire_timeout_s} s"
+                )
             time.sleep(min(wait, MAX_POLL_S))
         try:
             yield
@@ -201,7 +203,9 @@ class HostSlots:
             if token is not None:
                 break
             if time.monotonic() > deadline:
-                raise TimeoutError(f"no politeness slot for {host} in {self.options.acquire_timeout_s} s")
+                raise TimeoutError(
+                    f"no politeness slot for {host} in {self.options.acquire_timeout_s} s"
+                )
             await asyncio.sleep(min(wait, MAX_POLL_S))
         try:
             yield

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, bindparam, text
 
 from pipeline.archive.db import make_engine
 from pipeline.archive.types import UTCDateTime
@@ -30,7 +30,6 @@ TIMESTAMPS = ("published_at", "first_seen_at")
 FORMATS = ("csv", "parquet")
 # Below this many rows an export takes a moment: no progress bar.
 PROGRESS_MIN_ROWS = 20_000
-_UTC_DATETIME = UTCDateTime()
 
 
 @dataclass(frozen=True)
@@ -53,13 +52,13 @@ class ExportResult:
     bytes: int
 
 
-def _where(options: ExportOptions, dialect) -> tuple[str, dict[str, object]]:
+def _where(options: ExportOptions) -> tuple[str, dict[str, object]]:
     start = datetime.combine(options.date_from, time(), tzinfo=UTC)
     end = datetime.combine(options.date_to + timedelta(days=1), time(), tzinfo=UTC)
     clauses = ["published_at >= :start", "published_at < :end"]
     params: dict[str, object] = {
-        "start": _UTC_DATETIME.process_bind_param(start, dialect),
-        "end": _UTC_DATETIME.process_bind_param(end, dialect),
+        "start": start,
+        "end": end,
     }
     if options.language:
         clauses.append("(language = :language OR language LIKE :language_prefix)")
@@ -70,37 +69,30 @@ def _where(options: ExportOptions, dialect) -> tuple[str, dict[str, object]]:
     return " AND ".join(clauses), params
 
 
+def _typed(sql: str):
+    """Timestamps bound and read as aware UTC on both engines."""
+    return text(sql).bindparams(
+        bindparam("start", type_=UTCDateTime()), bindparam("end", type_=UTCDateTime())
+    )
+
+
 def count_rows(connection: Connection, options: ExportOptions) -> int:
-    where, params = _where(options, connection.dialect)
+    where, params = _where(options)
     return connection.execute(
-        text(f"SELECT COUNT(*) FROM v_articles WHERE {where}"), params
+        _typed(f"SELECT COUNT(*) FROM v_articles WHERE {where}"), params
     ).scalar()
 
 
-def _timestamp(value: object, dialect) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, datetime):  # SQLite: raw SQL gives the stored string
-        value = datetime.fromisoformat(str(value))
-    return _UTC_DATETIME.process_result_value(value, dialect)
-
-
 def iter_batches(connection: Connection, options: ExportOptions) -> Iterator[list[dict]]:
-    where, params = _where(options, connection.dialect)
-    sql = text(
+    where, params = _where(options)
+    sql = _typed(
         f"SELECT {', '.join(COLUMNS)} FROM v_articles WHERE {where} "
         "ORDER BY published_at, article_id"
-    )
+    ).columns(**{name: UTCDateTime() for name in TIMESTAMPS})
     result = connection.execution_options(stream_results=True, yield_per=options.batch_rows)
     rows = result.execute(sql, params)
     for partition in rows.partitions(options.batch_rows):
-        batch = []
-        for row in partition:
-            record = dict(zip(COLUMNS, row, strict=True))
-            for name in TIMESTAMPS:
-                record[name] = _timestamp(record[name], connection.dialect)
-            batch.append(record)
-        yield batch
+        yield [dict(zip(COLUMNS, row, strict=True)) for row in partition]
 
 
 class _CsvWriter:
@@ -147,6 +139,7 @@ class _ParquetWriter:
 
 
 def _progress(total: int, options: ExportOptions):
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     show = options.progress
@@ -157,6 +150,7 @@ def _progress(total: int, options: ExportOptions):
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
+        console=Console(stderr=True),  # stdout stays for the summary line
         disable=not show,
         transient=False,
     )

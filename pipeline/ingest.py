@@ -138,6 +138,21 @@ def due_feed_ids(engine: Engine) -> list[int]:
         return [ref.feed_id for ref in store.feed_refs(connection)]
 
 
+def feed_batches(engine: Engine, feed_ids: list[int], size: int) -> list[dict]:
+    """Feed ids in batches for the DAG's mapped fetch, each named for the UI.
+
+    With a batch of one, every feed is its own task instance named ``outlet:path``; a registry of
+    thousands of feeds uses larger batches, each fetched concurrently inside one task.
+    """
+    labels = feed_labels(engine, feed_ids)
+    batches = []
+    for start in range(0, len(feed_ids), max(1, size)):
+        ids = feed_ids[start : start + max(1, size)]
+        label = labels[ids[0]] if len(ids) == 1 else f"{labels[ids[0]]} +{len(ids) - 1} feeds"
+        batches.append({"feed_ids": ids, "label": label})
+    return batches
+
+
 def feed_labels(engine: Engine, feed_ids: list[int]) -> dict[int, str]:
     with engine.connect() as connection:
         return {ref.feed_id: ref.label for ref in store.feed_refs(connection, feed_ids)}

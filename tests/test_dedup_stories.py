@@ -154,3 +154,20 @@ def test_items_with_almost_no_text_are_not_linked(sqlite_url):
     engine.dispose()
     assert counts.duplicates == 0
     assert links["Video"].duplicate_of is None
+
+
+def test_lookup_window_forgets_old_buckets_but_keeps_exact_matches(archive_url):
+    from pipeline.dedup.stories import forget_buckets_before
+
+    engine, ids = _setup(archive_url)
+    _load(engine, ids, [Doc("a", "s", 0, "Barnat falas", STORY, T0, "sq")])
+    with engine.begin() as connection:
+        assert forget_buckets_before(connection, T0 + timedelta(days=1)) == 20
+    late = T0 + timedelta(days=40)
+    edited = Doc("b", "s", 1, "Barna", [STORY[0], STORY[1] + " Sot.", STORY[2]], late, "sq")
+    exact = Doc("c", "s", 2, "Barnat falas", STORY, late, "sq")
+    counts = _load(engine, ids, [edited, exact])
+    links = _links(engine)
+    engine.dispose()
+    assert counts.duplicates == 1  # the exact copy, through the content hash
+    assert links["Barna"].duplicate_of is None

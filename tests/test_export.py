@@ -61,7 +61,8 @@ def test_export_cli_with_progress(archive_url, tmp_path, capsys):
     )  # fmt: skip
     captured = capsys.readouterr()
     assert code == 0
-    assert "exported 1 articles to" in captured.out
+    assert captured.out.startswith("exported 1 articles to")
+    assert "1/1" in captured.err  # the progress bar, on stderr
     assert pq.read_table(out).column("article_id").to_pylist() == ["k1"]
 
 

@@ -234,3 +234,40 @@ def test_analyst_role_reads_views_and_cannot_write(pg_url):
             connection.exec_driver_sql(f'DROP OWNED BY "{role}"')
             connection.exec_driver_sql(f'DROP ROLE "{role}"')
         engine.dispose()
+
+
+def test_migration_backfills_an_existing_archive(archive_url):
+    """0003 on an archive that already holds articles: counts and search cover them."""
+    from pipeline.archive.migrate import upgrade
+    from pipeline.search import SearchOptions, search
+    from tests.support.sample_archive import ARTICLES
+
+    engine = seed(archive_url, revisions=("0002", "0004"))
+    with engine.connect() as connection:
+        assert "article_daily_counts" not in sa.inspect(connection).get_table_names()
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert stored_counts(connection) == recount(connection)
+        total = connection.execute(sa.text("SELECT SUM(articles) FROM v_daily_counts")).scalar()
+        assert total == len(ARTICLES)
+    assert {h.article_id for h in search(engine, SearchOptions("Ђоковић"))} == {"n1"}
+    assert {h.article_id for h in search(engine, SearchOptions("Vucic"))} == {
+        "z1", "k1", "b1", "b2", "n2"
+    }  # fmt: skip
+    engine.dispose()
+
+
+def test_migration_downgrades_cleanly(archive_url):
+    from pipeline.archive.db import make_engine
+    from pipeline.archive.migrate import downgrade, upgrade
+
+    engine = make_engine(archive_url)
+    upgrade(engine)
+    downgrade(engine, "0002")
+    with engine.connect() as connection:
+        inspector = sa.inspect(connection)
+        names = set(inspector.get_table_names()) | set(inspector.get_view_names())
+    assert not names & {"article_daily_counts", "article_search", "article_search_keys",
+                        "v_daily_counts", "v_feed_health", "v_article_search"}  # fmt: skip
+    upgrade(engine)
+    engine.dispose()

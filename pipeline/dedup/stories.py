@@ -333,3 +333,22 @@ def _insert(connection: Connection, table: sa.Table):
     if connection.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+def forget_buckets_before(connection: Connection, published_before: datetime) -> int:
+    """Maintenance: drop the LSH rows of articles published before ``published_before``.
+
+    Republication happens within days, so a lookup window (Media Cloud compares titles over 7
+    days) bounds the LSH index, and with it the cost of a lookup in memory, by the window rather
+    than by the archive. Signatures stay: widening the window again means re-inserting buckets
+    from ``dedup_signatures``. Exact duplicates (content hash) are still found across the archive.
+    """
+    old = (
+        select(SIGNATURES.c.id)
+        .join(ARTICLES, ARTICLES.c.id == SIGNATURES.c.article_id)
+        .where(
+            sa.func.coalesce(ARTICLES.c.published_at, ARTICLES.c.first_seen_at) < published_before
+        )
+    )
+    result = connection.execute(sa.delete(LSH).where(LSH.c.signature_id.in_(old)))
+    return result.rowcount or 0

@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, bindparam, text
 
 from pipeline.archive.types import UTCDateTime
 from pipeline.dedup.normalize import comparison_text
-
-UTC_DATETIME = UTCDateTime()
 
 
 @dataclass(frozen=True)
@@ -72,7 +70,7 @@ def search(bind: Engine | Connection, options: SearchOptions) -> list[SearchHit]
     params: dict[str, object] = {"match": match, "limit": options.limit}
     for name, value in _bounds(options).items():
         where.append(f"a.published_at {'>=' if name == 'start' else '<'} :{name}")
-        params[name] = UTC_DATETIME.process_bind_param(value, bind.dialect)
+        params[name] = value
     if options.language:
         where.append("(a.language = :language OR a.language LIKE :language_prefix)")
         params["language"] = options.language
@@ -87,26 +85,27 @@ def search(bind: Engine | Connection, options: SearchOptions) -> list[SearchHit]
         "ORDER BY CASE WHEN a.published_at IS NULL THEN 1 ELSE 0 END, a.published_at DESC, a.id "
         "LIMIT :limit"
     )
+    # Typed parameters and columns: timestamps go in and come out as aware UTC on both engines.
+    query = (
+        text(sql)
+        .bindparams(
+            *(bindparam(name, type_=UTCDateTime()) for name in ("start", "end") if name in params)
+        )
+        .columns(published_at=UTCDateTime())
+    )
     if isinstance(bind, Engine):
         with bind.connect() as connection:
-            rows = connection.execute(text(sql), params).all()
+            rows = connection.execute(query, params).all()
     else:
-        rows = bind.execute(text(sql), params).all()
+        rows = bind.execute(query, params).all()
     return [
         SearchHit(
             article_id=r[0],
             outlet=r[1],
-            published_at=UTC_DATETIME.process_result_value(_as_datetime(r[2]), bind.dialect),
+            published_at=r[2],
             title=r[3],
             url=r[4],
             language=r[5],
         )
         for r in rows
     ]
-
-
-def _as_datetime(value: object) -> datetime | None:
-    """Raw SQL on SQLite returns stored timestamps as strings."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))

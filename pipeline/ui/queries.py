@@ -11,11 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
 from pipeline.archive.types import UTCDateTime
-
-_UTC_DATETIME = UTCDateTime()
 
 
 @dataclass(frozen=True)
@@ -92,14 +90,6 @@ def _day(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _timestamp(value: object, connection: Connection) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, datetime):
-        value = datetime.fromisoformat(str(value))
-    return _UTC_DATETIME.process_result_value(value, connection.dialect)
-
-
 # Failing feeds first, then disabled ones, then the rest; worst score first within a state.
 _FEED_HEALTH = """
 SELECT feed_id, outlet, feed_url, language, active, state, failure_score, consecutive_failures,
@@ -113,7 +103,10 @@ ORDER BY CASE state WHEN 'failing' THEN 0 WHEN 'disabled' THEN 1 ELSE 2 END,
 
 def feed_health(connection: Connection) -> list[FeedHealth]:
     feeds = []
-    for r in connection.execute(text(_FEED_HEALTH)):
+    query = text(_FEED_HEALTH).columns(
+        last_fetch_at=UTCDateTime(), last_success_at=UTCDateTime(), next_poll_at=UTCDateTime()
+    )
+    for r in connection.execute(query):
         feeds.append(
             FeedHealth(
                 feed_id=r.feed_id,
@@ -126,9 +119,9 @@ def feed_health(connection: Connection) -> list[FeedHealth]:
                 consecutive_failures=int(r.consecutive_failures or 0),
                 last_error_class=r.last_error_class,
                 last_error_message=r.last_error_message,
-                last_fetch_at=_timestamp(r.last_fetch_at, connection),
-                last_success_at=_timestamp(r.last_success_at, connection),
-                next_poll_at=_timestamp(r.next_poll_at, connection),
+                last_fetch_at=r.last_fetch_at,
+                last_success_at=r.last_success_at,
+                next_poll_at=r.next_poll_at,
                 fetches_24h=int(r.fetches_24h),
                 failures_24h=int(r.failures_24h),
                 articles_7d=int(r.articles_7d),
@@ -185,12 +178,8 @@ def republications(connection: Connection, window: Window, limit: int = 50) -> l
         "WHERE c.published_at >= :start AND c.published_at < :end "
         "AND c.duplicate_of IS NOT NULL AND c.outlet_id <> o.outlet_id "
         "GROUP BY oo.slug, co.slug ORDER BY copies DESC, oo.slug, co.slug LIMIT :limit"
-    )
-    params = {
-        "start": _UTC_DATETIME.process_bind_param(start, connection.dialect),
-        "end": _UTC_DATETIME.process_bind_param(end, connection.dialect),
-        "limit": limit,
-    }
+    ).bindparams(bindparam("start", type_=UTCDateTime()), bindparam("end", type_=UTCDateTime()))
+    params = {"start": start, "end": end, "limit": limit}
     return [Republication(*r[:2], int(r[2])) for r in connection.execute(query, params)]
 
 

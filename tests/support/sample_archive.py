@@ -100,10 +100,12 @@ def article_rows() -> list[dict]:
     return rows
 
 
-def seed(url: str) -> sa.Engine:
-    """Migrate ``url`` and fill it with the sample archive; returns an engine on it."""
+def seed(url: str, revisions: tuple[str, ...] = ("heads",)) -> sa.Engine:
+    """Migrate ``url`` (to ``revisions`` in turn) and fill it with the sample archive; returns
+    an engine on it."""
     engine = make_engine(url)
-    upgrade(engine)
+    for revision in revisions:
+        upgrade(engine, revision)
     now = datetime.now(UTC)
     with engine.begin() as connection:
         connection.execute(
