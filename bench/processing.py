@@ -246,6 +246,7 @@ def worker(variant: str, url: str, profile: bool = False, limit: int | None = No
         "articles": counts.seen,
         "new": counts.new,
         "duplicates": counts.duplicates,
+        "errors": dict(getattr(outcome, "errors", {})),
         "wall_s": sample.wall_s,
         "cpu_s": sample.cpu_s,
         "peak_rss_mb": round(_peak_rss_mb(), 1),
@@ -373,6 +374,10 @@ def report(result: ProcessingResult) -> None:
         f"items (whole text), median of {o.runs} runs, variants alternating; fresh database per run.",
         "articles/s = feed items through the whole path / wall time; CPU art/s uses this "
         "process's CPU only (the parse worker and PostgreSQL are not in it).",
+        "errors (captures not loaded): "
+        + ", ".join(
+            f"{v}: {dict(r['errors']) or 'none'}" for v, rs in result.runs.items() for r in rs
+        ),
         f"pipeline / naive ratio (median of per-round ratios): {result.ratio:.2f}x "
         "(targets: >= 2,000 articles/s on one core, >= 10x the naive baseline).",
         "peak RSS = VmHWM of the worker process; parse worker = its largest child "

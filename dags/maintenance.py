@@ -9,6 +9,9 @@ Daily upkeep of the archive:
    `v_coverage`) of the last week.
 3. **prune_captures**: deletes raw captures older than `NEWS_CAPTURE_RETENTION_DAYS` (default 90)
    and the document bodies nothing refers to any more.
+4. **bound_dedup_index**: drops near-duplicate index rows of articles older than
+   `NEWS_DEDUP_WINDOW_DAYS` (default 30), so a lookup costs the same whatever the archive's size;
+   exact copies are still found across the whole archive.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import dag, get_current_context, task
 
+from pipeline.alerts import on_failure
+
 DEFAULT_ARGS = {
     "owner": "news-archive",
     "retries": 2,
@@ -26,6 +31,7 @@ DEFAULT_ARGS = {
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=30),
     "execution_timeout": timedelta(hours=2),
+    "on_failure_callback": on_failure,
 }
 
 
@@ -71,7 +77,16 @@ def maintenance():
         days = int(os.environ.get("NEWS_CAPTURE_RETENTION_DAYS", "90"))
         return prune(engine_for(Settings.from_env().archive_url), older_than=timedelta(days=days))
 
-    harvest_gaps() >> refresh_coverage() >> prune_captures()
+    @task
+    def bound_dedup_index() -> int:
+        from pipeline.archive.db import engine_for
+        from pipeline.config import Settings
+        from pipeline.maintenance import bound_dedup_index as bound
+
+        days = int(os.environ.get("NEWS_DEDUP_WINDOW_DAYS", "30"))
+        return bound(engine_for(Settings.from_env().archive_url), window=timedelta(days=days))
+
+    harvest_gaps() >> refresh_coverage() >> prune_captures() >> bound_dedup_index()
 
 
 maintenance()

@@ -38,6 +38,8 @@ import pendulum
 from airflow.sdk import dag, get_current_context, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
+from pipeline.alerts import on_failure
+
 POLL_CRON = os.environ.get("NEWS_POLL_CRON", "*/15 * * * *")
 
 DEFAULT_ARGS = {
@@ -47,6 +49,8 @@ DEFAULT_ARGS = {
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=10),
     "execution_timeout": timedelta(minutes=10),
+    # Logs the failure and, with NEWS_ALERT_WEBHOOK set, posts it there (pipeline/alerts.py).
+    "on_failure_callback": on_failure,
 }
 
 

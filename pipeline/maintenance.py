@@ -94,6 +94,18 @@ def prune_captures(
     return removed
 
 
+def bound_dedup_index(engine: Engine, *, window: timedelta, now: datetime | None = None) -> int:
+    """Drop near-duplicate index rows older than the lookup window (exact copies still match).
+
+    Republication happens within days; bounding the LSH index by a window keeps a lookup's cost
+    set by the window, not by the size of the archive.
+    """
+    from pipeline.dedup.stories import forget_buckets_before
+
+    with engine.begin() as connection:
+        return forget_buckets_before(connection, (now or datetime.now(UTC)) - window)
+
+
 def refresh_recent_coverage(engine: Engine, days: int = 7, now: datetime | None = None) -> int:
     today = (now or datetime.now(UTC)).date()
     return refresh_coverage(engine, [today - timedelta(days=i) for i in range(days)])

@@ -113,6 +113,7 @@ def test_backfill_through_the_scheduler_recovers_days_once(tmp_path, newsroom, p
         assert set(in_windows) <= {canonicalize_url(e.url) for e in in_days}
         before = _checksum(engine)
 
+        _wait_backfills_completed(pg_url)
         since = datetime.now(UTC)
         again = airflow.cli(
             "backfill", "create", "--dag-id", "news_ingest", "--from-date", FROM, "--to-date", TO,
@@ -134,3 +135,23 @@ def _rerun_after(runs: list[dict], since: datetime) -> bool:
         and datetime.fromisoformat(r["end_date"]) > since
         for r in backfill
     )
+
+
+def _wait_backfills_completed(metadata_url: str, timeout: float = 120) -> None:
+    """The scheduler marks a backfill complete shortly after its last run; only one may run."""
+    import time
+
+    engine = sa.create_engine(metadata_url)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as connection:
+                open_ = connection.exec_driver_sql(
+                    "SELECT count(*) FROM backfill WHERE completed_at IS NULL"
+                ).scalar()
+            if open_ == 0:
+                return
+            time.sleep(2)
+        raise TimeoutError("the first backfill was never marked complete")
+    finally:
+        engine.dispose()

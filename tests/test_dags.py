@@ -125,6 +125,7 @@ def test_maintenance_dag_harvests_gaps_daily_in_the_backfill_pool(dagbag):
         "harvest_gaps",
         "refresh_coverage",
         "prune_captures",
+        "bound_dedup_index",
     ]
     assert dag.get_task("harvest_gaps").pool == "backfill"
     assert all(t.retries >= 1 and t.execution_timeout for t in dag.tasks)

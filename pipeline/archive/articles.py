@@ -113,7 +113,8 @@ def load_articles(
     items = _dedup_items(rows)
     new_items = [i for i in items if i.row["id"] in new_ids]
     linked = link_stories(connection, new_items)
-    counts.duplicates = linked.exact + linked.near
+    # A re-rooted story gains one copy: its former origin, now pointing at the earlier one.
+    counts.duplicates = linked.exact + linked.near + linked.rerooted
     counts.near_duplicates = linked.near
     for row in rows:
         # Every row of a multi-row insert names the same columns; existing rows keep their links.
