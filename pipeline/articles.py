@@ -99,4 +99,7 @@ def build_article(entry: Entry, ctx: FeedContext) -> dict | Rejected:
         "first_seen_at": ctx.seen_at,
         "content_hash": digest,
         "capture_id": ctx.capture_id,
+        # Text from a summary only: it never replaces a fuller text of the same article
+        # (pipeline.archive.articles); not a column.
+        "_partial": entry.content_html is None,
     }

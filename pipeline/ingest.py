@@ -506,7 +506,7 @@ def process_capture(engine: Engine, capture_id: int, settings: Settings) -> Proc
     # Summary-only items of outlets with full text on get their article page's main text.
     from pipeline.clean.fulltext import enrich_fulltext
 
-    enrich_fulltext(engine, rows, settings)
+    missing_fulltext = enrich_fulltext(engine, rows, settings)
     _with_language(rows, ctx.language)
     with engine.begin() as connection:
         counts = load_articles(connection, rows)
@@ -520,7 +520,9 @@ def process_capture(engine: Engine, capture_id: int, settings: Settings) -> Proc
                 error_message="; ".join(notes)[:2000] or None,
             )
         )
-        if capture.kind == "feed":
+        if capture.kind == "feed" and not missing_fulltext:
+            # Validators describe entries that are now complete; with article pages still
+            # missing, the next poll must process this document again.
             connection.execute(
                 update(FEEDS)
                 .where(FEEDS.c.id == ctx.feed_id)
@@ -530,8 +532,8 @@ def process_capture(engine: Engine, capture_id: int, settings: Settings) -> Proc
                     last_body_sha256=capture.body_sha256,
                 )
             )
-            if entries and counts.new == len(entries):
-                note_possible_gap(connection, capture, now)
+        if capture.kind == "feed" and entries and counts.new == len(entries):
+            note_possible_gap(connection, capture, now)
         connection.execute(
             update(CAPTURES).where(CAPTURES.c.id == capture_id).values(processed_at=now)
         )

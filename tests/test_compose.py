@@ -76,3 +76,22 @@ def test_image_installs_at_build_time_and_scripts_exist(compose):
     init = (REPO / "scripts/compose-init.sh").read_text()
     assert "airflow db migrate" in init and "python -m pipeline migrate" in init
     assert "airflow pools set outbound_fetch" in init
+
+
+def test_every_pool_the_dags_use_is_created_at_init():
+    # A task whose pool does not exist is never scheduled: it waits silently, it does not fail.
+    used = set()
+    for dag_file in (REPO / "dags").glob("*.py"):
+        used |= set(re.findall(r'pool="([a-z_]+)"', dag_file.read_text()))
+    created = set(
+        re.findall(r"airflow pools set ([a-z_]+)", (REPO / "scripts/compose-init.sh").read_text())
+    )
+    assert used <= created, used - created
+
+
+def test_celery_executor_imports_with_the_installed_celery():
+    # apache-airflow-providers-celery 3.26.0 imports names that Celery 5.7.0 removed
+    # (celery.backends.database.retry): workers would not start.
+    import importlib
+
+    importlib.import_module("airflow.providers.celery.executors.celery_executor_utils")

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from pipeline.archive.models import ArticleRow, QuarantineRow
-from pipeline.archive.upsert import dedupe_batch, upsert
+from pipeline.archive.upsert import upsert
 from pipeline.clean.boilerplate import BoilerplateOptions, strip_boilerplate
 from pipeline.clean.credits import split_credits
 from pipeline.dedup.keys import text_hash
@@ -56,11 +56,39 @@ def _chunks(values: list, size: int = 900):
 
 
 def _existing(connection: Connection, ids: list[str]) -> dict[str, tuple]:
+    """(id, first_seen_at, length of body_text) of the stored articles among ``ids``."""
     found: dict[str, tuple] = {}
     for chunk in _chunks(ids):
-        query = select(ARTICLES.c.id, ARTICLES.c.first_seen_at).where(ARTICLES.c.id.in_(chunk))
-        found.update((r.id, tuple(r)) for r in connection.execute(query))
+        query = select(
+            ARTICLES.c.id,
+            ARTICLES.c.first_seen_at,
+            func.coalesce(func.length(ARTICLES.c.body_text), 0),
+        ).where(ARTICLES.c.id.in_(chunk))
+        found.update((r[0], tuple(r)) for r in connection.execute(query))
     return found
+
+
+def _text_length(row: dict) -> int:
+    return len(row.get("body_text") or "")
+
+
+def fullest_per_id(rows: list[dict]) -> list[dict]:
+    """One row per article id: the one with the fullest text, whatever order they came in.
+
+    An article listed by two feeds (one with full text, one with a summary) must come out the
+    same whichever capture is loaded first; ties go to the greater text, so the pick is stable.
+    """
+    best: dict[str, dict] = {}
+    for row in rows:
+        kept = best.get(row["id"])
+        rank = (not row.get("_partial", False), _text_length(row), row.get("body_text") or "")
+        if kept is None or rank > (
+            not kept.get("_partial", False),
+            _text_length(kept),
+            kept.get("body_text") or "",
+        ):
+            best[row["id"]] = row
+    return list(best.values())
 
 
 # Fewer words than this (title and text together) and equal text is not evidence of a copy.
@@ -96,11 +124,20 @@ def load_articles(
 ) -> LoadCounts:
     """Boilerplate out, credits read, copies linked to their story, then one multi-row upsert."""
     options = options or LoadOptions()
-    rows = dedupe_batch(rows, ["id"])
+    rows = fullest_per_id(rows)
     counts = LoadCounts(seen=len(rows))
     if not rows:
         return counts
     existing = _existing(connection, [r["id"] for r in rows])
+    # A summary is a poorer view of a stored article, not a correction of it: keep the text.
+    kept = []
+    for row in rows:
+        partial = row.pop("_partial", False)
+        if not (partial and row["id"] in existing and _text_length(row) < existing[row["id"]][2]):
+            kept.append(row)
+    rows = kept
+    if not rows:
+        return counts
     for row in rows:
         if row["id"] in existing:
             first_seen = existing[row["id"]][1]

@@ -34,7 +34,9 @@ class FeedRef:
 
     @property
     def label(self) -> str:
-        path = urlsplit(self.url).path.strip("/") or "/"
+        path = urlsplit(self.url).path.strip("/")
+        # Sites hosted under a path named after the outlet need not say its name twice.
+        path = path.removeprefix(f"{self.outlet_slug}/") or "/"
         return f"{self.outlet_slug}:{path}"
 
 

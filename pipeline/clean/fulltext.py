@@ -104,6 +104,7 @@ def _apply(row: dict, main: CleanHtml) -> bool:
     row["summary"] = row.get("summary") or row.get("body_text")
     row["body_text"] = text
     row["body_html"] = main.html if 0 < len(main.html) <= _MAX_HTML_CHARS else None
+    row["_partial"] = False
     return True
 
 
@@ -111,7 +112,11 @@ def enrich_fulltext(
     engine: Engine, rows: list[dict], settings: Settings, options: FulltextOptions | None = None
 ) -> int:
     """Replace summary-only text with the page's main text, in place, for rows of outlets with
-    full text on. Articles already stored keep the text fetched before. Returns pages used."""
+    full text on. Articles already stored keep the text fetched before.
+
+    Returns how many of those rows are still without their full text (a page that failed, or
+    more pages than one capture may fetch): the caller then leaves the feed's validators alone,
+    so the next poll processes the same document again and retries them."""
     options = options or FulltextOptions()
     outlets = _fulltext_outlets(engine, {r["outlet_id"] for r in rows}) if rows else set()
     wanted = [r for r in rows if r["outlet_id"] in outlets and needs_fulltext(r, options)]
@@ -124,11 +129,15 @@ def enrich_fulltext(
         if text and len(text) > len(row.get("body_text") or ""):
             row["summary"] = row.get("summary") or row.get("body_text")
             row["body_text"], row["body_html"] = text, html
+            row["_partial"] = False
         else:
             to_fetch.append(row)
-    to_fetch = to_fetch[: options.max_pages]
     if not to_fetch:
         return 0
+    fetching = to_fetch[: options.max_pages]
     with ThreadPoolExecutor(max_workers=options.workers) as pool:
-        mains = list(pool.map(lambda r: _fetch_main(r["url"], settings), to_fetch))
-    return sum(1 for row, main in zip(to_fetch, mains, strict=True) if main and _apply(row, main))
+        mains = list(pool.map(lambda r: _fetch_main(r["url"], settings), fetching))
+    applied = sum(
+        1 for row, main in zip(fetching, mains, strict=True) if main and _apply(row, main)
+    )
+    return len(to_fetch) - applied

@@ -4,8 +4,9 @@ For a batch of new articles, one round of queries finds what the archive already
 - exact copies by content hash (normalised title and text without credits and boilerplate);
 - near copies through the LSH index (``dedup_lsh``), verified on the MinHash signatures.
 ``duplicate_of`` points at the earliest copy (by publication time, then id) and ``story_id``
-groups all copies; the story id is the id of the first copy stored and never changes, even when
-a copy published earlier arrives later and becomes the story's origin.
+groups all copies under the id of that earliest copy. When a copy published earlier arrives
+later, it becomes the origin and the stored copies are renamed to it, so the links come out the
+same whatever order the copies are loaded in.
 """
 
 from __future__ import annotations
@@ -220,7 +221,8 @@ def link_stories(connection: Connection, items: list[DedupItem]) -> LinkCounts:
     batch_by_bucket: dict[int, list[str]] = defaultdict(list)
     signatures = {c.article_id: c.signature for c in candidates.values()}
     story_of = {aid: stories[c.story.story_id] for aid, c in candidates.items()}
-    reroots: dict[str, str] = {}
+    rerooted: dict[str, _Story] = {}
+    row_story: dict[str, _Story] = {}
     for item in sorted(items, key=lambda i: i.when):
         row = item.row
         story = by_hash.get(row["content_hash"]) if item.hashable else None
@@ -232,16 +234,17 @@ def link_stories(connection: Connection, items: list[DedupItem]) -> LinkCounts:
             stories[story.story_id] = story
             row["duplicate_of"], row["story_id"] = None, row["id"]
         elif item.when < story.origin_when:
-            # An earlier copy arrived late: it becomes the origin, the story keeps its id.
+            # An earlier copy arrived late: it becomes the origin and names the story, so that
+            # duplicate_of and story_id come out the same whatever order copies are loaded in.
+            rerooted[story.story_id] = story
             story.origin_id, story.origin_when = row["id"], item.when
-            reroots[story.story_id] = row["id"]
-            row["duplicate_of"], row["story_id"] = None, story.story_id
         else:
             row["duplicate_of"], row["story_id"] = story.origin_id, story.story_id
             if exact:
                 counts.exact += 1
             else:
                 counts.near += 1
+        row_story[row["id"]] = story
         if item.hashable:
             by_hash.setdefault(row["content_hash"], story)
         if item.signature is not None:
@@ -249,11 +252,13 @@ def link_stories(connection: Connection, items: list[DedupItem]) -> LinkCounts:
             story_of[row["id"]] = story
             for bucket in item.buckets:
                 batch_by_bucket[bucket].append(row["id"])
-    # Copies in this batch that point at a superseded origin follow the new one.
+    # Every row names its story by the story's final origin, so a copy that arrived before an
+    # earlier one (in this batch or an earlier one) ends up exactly as if loaded in order.
     for item in items:
-        new_origin = reroots.get(item.row["story_id"])
-        if new_origin and item.row["duplicate_of"] is not None:
-            item.row["duplicate_of"] = new_origin if item.row["id"] != new_origin else None
+        story = row_story[item.row["id"]]
+        item.row["story_id"] = story.origin_id
+        item.row["duplicate_of"] = None if item.row["id"] == story.origin_id else story.origin_id
+    reroots = {old_id: story.origin_id for old_id, story in rerooted.items()}
     counts.rerooted = _reroot_archived(connection, reroots)
     return counts
 
@@ -292,7 +297,7 @@ def _reroot_archived(connection: Connection, reroots: dict[str, str]) -> int:
         connection.execute(
             update(ARTICLES)
             .where(and_(ARTICLES.c.story_id == story_id, ARTICLES.c.id != origin_id))
-            .values(duplicate_of=origin_id)
+            .values(duplicate_of=origin_id, story_id=origin_id)
         )
     return len(reroots)
 

@@ -70,9 +70,21 @@ class ArchiveState:
         for table in self.rows:
             mine, theirs = set(self.rows[table]), set(other.rows[table])
             if mine != theirs:
+                here = {r[0]: r for r in mine - theirs}
+                there = {r[0]: r for r in theirs - mine}
+                # Rows of the same key: only the columns that differ, as (index, here, there).
+                changed = {
+                    k: [
+                        (i, a, b)
+                        for i, (a, b) in enumerate(zip(here[k], there[k], strict=True))
+                        if a != b
+                    ]
+                    for k in sorted(here.keys() & there.keys())[:limit]
+                }
                 out[table] = {
-                    "only_here": sorted(mine - theirs, key=repr)[:limit],
-                    "only_there": sorted(theirs - mine, key=repr)[:limit],
+                    "changed": changed,
+                    "only_here": sorted(here.keys() - there.keys())[:limit],
+                    "only_there": sorted(there.keys() - here.keys())[:limit],
                 }
         return out
 
@@ -105,7 +117,9 @@ def registry_toml(registry) -> str:
             lines.append(f"{name} = {value(getattr(outlet, name))}")
         feeds = []
         for feed in outlet.feeds:
-            fields = {k: getattr(feed, k) for k in ("url", "language", "section", "kind", "verified")}
+            fields = {
+                k: getattr(feed, k) for k in ("url", "language", "section", "kind", "verified")
+            }
             inner = ", ".join(f"{k} = {value(v)}" for k, v in fields.items() if v is not None)
             feeds.append("{ " + inner + " }")
         lines.append("feeds = [" + ", ".join(feeds) + "]")
