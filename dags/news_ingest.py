@@ -112,6 +112,11 @@ def news_ingest():
         outcomes = fetch_feeds(
             engine_for(settings.archive_url), batch["feed_ids"], settings, run_id=context["run_id"]
         )
+        refused = [o.label for o in outcomes if o.error_class == "internal"]
+        if refused:
+            # Our own database refused to record the attempts: fail loudly and let Airflow
+            # retry, rather than a green task with nothing stored.
+            raise RuntimeError(f"the archive refused to record fetches of {', '.join(refused)}")
         return [asdict(o) for o in outcomes]
 
     @task(trigger_rule="all_done", priority_weight=10)

@@ -37,6 +37,8 @@ class Settings:
     # Feeds per mapped fetch task in the DAG: 1 names every instance by its feed; a registry of
     # thousands of feeds wants a few hundred per task, fetched concurrently.
     fetch_batch_size: int = 1
+    # Redis holding per-host politeness shared by all workers (the Celery deployment).
+    redis_url: str | None = None
     max_redirects: int = 5
     # Politeness (pipeline.fetch.politeness): requests in flight per host, spacing between
     # the starts of two requests to one host, robots.txt.
@@ -67,6 +69,7 @@ class Settings:
             ca_bundle=os.environ.get("NEWS_FETCH_CA_BUNDLE") or None,
             per_host_spacing_s=float(os.environ.get("NEWS_FETCH_HOST_SPACING_S") or 0.5),
             fetch_batch_size=int(os.environ.get("NEWS_FETCH_BATCH") or 1),
+            redis_url=os.environ.get("NEWS_REDIS_URL") or None,
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **clean)

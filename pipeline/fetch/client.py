@@ -77,6 +77,7 @@ class FetchOptions:
                 per_host=settings.per_host_concurrency,
                 spacing_s=settings.per_host_spacing_s,
                 respect_robots=settings.respect_robots,
+                shared_url=settings.redis_url,
             ),
             ca_bundle=settings.ca_bundle,
         )
@@ -192,6 +193,21 @@ def _status_message(response: httpx.Response) -> str:
     return message
 
 
+def _shared_slots(politeness: PolitenessOptions):
+    """Per-host slots in Redis, shared by every worker, when a Redis URL is configured."""
+    if not politeness.shared_url:
+        return None
+    from pipeline.coordination import CoordinationOptions, host_limiter
+
+    return host_limiter(
+        CoordinationOptions(
+            redis_url=politeness.shared_url,
+            per_host=politeness.per_host,
+            spacing_s=politeness.spacing_s,
+        )
+    )
+
+
 class FetchSession:
     """One async client for a fetch cycle: pooled connections, per-host limits, robots.txt."""
 
@@ -203,7 +219,8 @@ class FetchSession:
         memory: PolitenessMemory | None = None,
     ) -> None:
         self.options = options
-        self.limiter = HostLimiter(options.politeness, memory)
+        self._shared = _shared_slots(options.politeness)
+        self.limiter = HostLimiter(options.politeness, memory, self._shared)
         # Requests in flight across all hosts; taken after the host's slot, so that feeds waiting
         # for a busy host never hold capacity other hosts could use.
         self._gate = asyncio.Semaphore(max(1, concurrency))
@@ -228,6 +245,8 @@ class FetchSession:
     async def __aexit__(self, *exc_info) -> None:
         if self._client is not None:
             await self._client.aclose()
+        if self._shared is not None:
+            self._shared.close()
 
     async def _get_robots(self, url: str) -> tuple[int | None, bytes]:
         result = await self.fetch(

@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from protego import Protego
@@ -21,6 +22,10 @@ MAX_ROBOTS_BYTES = 512 * 1024
 MAX_CRAWL_DELAY_S = 30.0
 
 
+if TYPE_CHECKING:
+    from pipeline.coordination import HostSlots
+
+
 @dataclass(frozen=True)
 class PolitenessOptions:
     # Media Cloud's rss-fetcher and Miniflux keep to two connections per host.
@@ -28,6 +33,9 @@ class PolitenessOptions:
     # Between the starts of two requests to the same host.
     spacing_s: float = 1.0
     respect_robots: bool = True
+    # Redis URL of the per-host slots shared by every worker (pipeline.coordination); None keeps
+    # the limits per process.
+    shared_url: str | None = None
 
 
 # A robots.txt is trusted for this long by one-shot fetches that share a process (Google caches
@@ -58,8 +66,15 @@ def host_key(url: str) -> str:
 
 
 class HostLimiter:
-    def __init__(self, options: PolitenessOptions, memory: PolitenessMemory | None = None) -> None:
+    def __init__(
+        self,
+        options: PolitenessOptions,
+        memory: PolitenessMemory | None = None,
+        shared: HostSlots | None = None,
+    ) -> None:
         self.options = options
+        # Slots and spacing held across processes (Celery workers); the local limits still apply.
+        self._shared = shared
         self.memory = memory or PolitenessMemory()
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._gates: dict[str, asyncio.Lock] = {}
@@ -87,6 +102,12 @@ class HostLimiter:
         semaphore = self._slots.setdefault(host, asyncio.Semaphore(self.options.per_host))
         turn = self._gates.setdefault(host, asyncio.Lock())
         gate = gate or asyncio.Semaphore(1_000_000)
+        if self._shared is not None:
+            spacing = max(self.options.spacing_s, self._delays.get(host, 0.0)) if spaced else 0.0
+            async with semaphore, self._shared.slot_async(host, spacing_s=spacing):
+                async with self._in_flight(host, gate):
+                    yield
+            return
         async with semaphore:
             if spaced:
                 async with turn:
@@ -102,13 +123,29 @@ class HostLimiter:
                     self._last_start[host] = now
             else:
                 await gate.acquire()
-            self._active[host] = self._active.get(host, 0) + 1
-            self.peak[host] = max(self.peak.get(host, 0), self._active[host])
             try:
-                yield
+                async with self._counted(host):
+                    yield
             finally:
-                self._active[host] -= 1
                 gate.release()
+
+    @asynccontextmanager
+    async def _in_flight(self, host: str, gate: asyncio.Semaphore) -> AsyncIterator[None]:
+        await gate.acquire()
+        try:
+            async with self._counted(host):
+                yield
+        finally:
+            gate.release()
+
+    @asynccontextmanager
+    async def _counted(self, host: str) -> AsyncIterator[None]:
+        self._active[host] = self._active.get(host, 0) + 1
+        self.peak[host] = max(self.peak.get(host, 0), self._active[host])
+        try:
+            yield
+        finally:
+            self._active[host] -= 1
 
 
 # Fetches a robots.txt URL: returns (HTTP status or None on transport failure, body).

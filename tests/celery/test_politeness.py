@@ -171,3 +171,45 @@ def test_async_slots_share_the_limit():
 
     asyncio.run(main())
     assert peak == 2
+
+
+def fetch_through_pipeline(url: str, redis_url: str, requests: int, barrier) -> None:
+    """A worker of the real fetch path: one FetchSession, many URLs of one host at once."""
+    from pipeline.config import Settings
+    from pipeline.fetch import FetchOptions, FetchSession
+
+    settings = Settings.from_env(
+        allow_private_networks=True,
+        redis_url=redis_url,
+        per_host_spacing_s=0.0,
+        respect_robots=False,
+    )
+
+    async def cycle() -> None:
+        async with FetchSession(FetchOptions.from_settings(settings), concurrency=16) as session:
+            results = await asyncio.gather(
+                *(session.fetch(f"{url}?n={i}") for i in range(requests))
+            )
+        assert all(r.status == 200 for r in results), [r.error_class for r in results]
+
+    barrier.wait(timeout=60)
+    asyncio.run(cycle())
+
+
+def test_fetch_path_holds_two_per_host_across_processes(counting_server):
+    """With NEWS_REDIS_URL set, FetchSession takes its host slots from Redis."""
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(2)
+    workers = [
+        ctx.Process(
+            target=fetch_through_pipeline, args=(counting_server.url, REDIS_URL, 8, barrier)
+        )
+        for _ in range(2)
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=180)
+    assert [w.exitcode for w in workers] == [0, 0]
+    assert len(counting_server.starts) == 16
+    assert counting_server.peak <= 2
