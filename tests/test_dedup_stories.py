@@ -172,3 +172,28 @@ def test_lookup_window_forgets_old_buckets_but_keeps_exact_matches(archive_url):
     engine.dispose()
     assert near.duplicates == 0  # the origin is outside the lookup window
     assert same.duplicates == 1  # the exact copy is found through the content hash
+
+
+def test_origin_stored_as_a_summary_is_linked_once_its_full_text_arrives(archive_url):
+    # The origin's article page failed: it was stored with its lead only, and a copy loaded
+    # meanwhile could not match it. Its full text arrives on a later run.
+    engine, ids = _setup(archive_url)
+    lead_only = Doc("orig", "s", 0, "Barnat për sëmundjet kronike falas", STORY[:1], T0, "sq")
+    copy = Doc(
+        "copy", "s", 1, "Barnat falas nga janari", [*STORY, "/ VOA"], T0 + timedelta(hours=5), "sq"
+    )
+    _load(engine, ids, [lead_only])
+    _load(engine, ids, [copy])
+    assert _links(engine)["Barnat falas nga janari"].duplicate_of is None
+
+    full = Doc("orig", "s", 0, "Barnat për sëmundjet kronike falas", STORY, T0, "sq")
+    _load(engine, ids, [full])
+
+    links = _links(engine)
+    origin = links["Barnat për sëmundjet kronike falas"]
+    assert (origin.duplicate_of, origin.story_id) == (None, origin.id)
+    copied = links["Barnat falas nga janari"]
+    assert (copied.duplicate_of, copied.story_id) == (origin.id, origin.id)
+    # Re-signed once: one signature per article, whatever was stored before.
+    assert _tables(engine)[1] == 2
+    engine.dispose()

@@ -268,12 +268,6 @@ def test_postgres_restart_mid_run_completes_or_fails_loudly_then_completes(newsr
 # --- the newsroom down for part of a run ----------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known gap: a copy loaded while its origin held only a summary (the origin's article "
-    "page failed during the outage) stays its own story when the origin's full text arrives on "
-    "the next run; linking runs for new rows only. Text and every article are recovered.",
-)
 def test_newsroom_down_part_of_a_run_recovers_on_the_next_run(pg_url):
     port = free_port()
     server = NewsroomServer(port=port).start()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, update
 
 from pipeline.archive.models import ArticleRow, QuarantineRow
 from pipeline.archive.upsert import upsert
@@ -15,7 +15,13 @@ from pipeline.clean.credits import split_credits
 from pipeline.dedup.keys import text_hash
 from pipeline.dedup.near import signature
 from pipeline.dedup.normalize import comparison_text
-from pipeline.dedup.stories import DedupItem, link_stories, store_signatures
+from pipeline.dedup.stories import (
+    DedupItem,
+    forget_signatures,
+    link_stories,
+    singleton_stories,
+    store_signatures,
+)
 
 ARTICLES = ArticleRow.__table__
 QUARANTINE = QuarantineRow.__table__
@@ -56,13 +62,14 @@ def _chunks(values: list, size: int = 900):
 
 
 def _existing(connection: Connection, ids: list[str]) -> dict[str, tuple]:
-    """(id, first_seen_at, length of body_text) of the stored articles among ``ids``."""
+    """(id, first_seen_at, length of body_text, content_hash) of the stored articles."""
     found: dict[str, tuple] = {}
     for chunk in _chunks(ids):
         query = select(
             ARTICLES.c.id,
             ARTICLES.c.first_seen_at,
             func.coalesce(func.length(ARTICLES.c.body_text), 0),
+            ARTICLES.c.content_hash,
         ).where(ARTICLES.c.id.in_(chunk))
         found.update((r[0], tuple(r)) for r in connection.execute(query))
     return found
@@ -148,7 +155,8 @@ def load_articles(
     new_ids = {r["id"] for r in rows} - set(existing)
     strip_boilerplate(connection, rows, new_ids, datetime.now(UTC), options.boilerplate)
     items = _dedup_items(rows)
-    new_items = [i for i in items if i.row["id"] in new_ids]
+    relinked = _relinkable(connection, items, existing)
+    new_items = [i for i in items if i.row["id"] in new_ids or i.row["id"] in relinked]
     linked = link_stories(connection, new_items)
     # A re-rooted story gains one copy: its former origin, now pointing at the earlier one.
     counts.duplicates = linked.exact + linked.near + linked.rerooted
@@ -158,10 +166,37 @@ def load_articles(
         row.setdefault("duplicate_of", None)
         row.setdefault("story_id", None)
     changed = upsert(connection, ARTICLES, rows, ["id"], UPDATABLE, returning=["id"])
+    for item in new_items:
+        if item.row["id"] in relinked:
+            connection.execute(
+                update(ARTICLES)
+                .where(ARTICLES.c.id == item.row["id"])
+                .values(story_id=item.row["story_id"], duplicate_of=item.row["duplicate_of"])
+            )
     store_signatures(connection, new_items)
     counts.new = len(new_ids)
     counts.updated = sum(1 for (aid,) in changed if aid in existing)
     return counts
+
+
+def _relinkable(
+    connection: Connection, items: list[DedupItem], existing: dict[str, tuple]
+) -> set[str]:
+    """Stored articles whose text changed while they were a story of their own.
+
+    An origin whose article page failed was stored with its summary, and a copy loaded then
+    could not match it; when the full text arrives, the article is signed and linked again as if
+    new, so the archive ends as if the page had never failed. Articles already in a story with
+    other members keep their links.
+    """
+    changed = [
+        i.row["id"]
+        for i in items
+        if i.row["id"] in existing and i.row["content_hash"] != existing[i.row["id"]][3]
+    ]
+    alone = singleton_stories(connection, changed)
+    forget_signatures(connection, sorted(alone))
+    return alone
 
 
 def quarantine(connection: Connection, rows: list[dict]) -> int:

@@ -302,6 +302,36 @@ def _reroot_archived(connection: Connection, reroots: dict[str, str]) -> int:
     return len(reroots)
 
 
+def singleton_stories(connection: Connection, article_ids: list[str]) -> set[str]:
+    """The articles among ``article_ids`` that are a story of their own: no origin, no copies."""
+    if not article_ids:
+        return set()
+    members = dict(
+        connection.execute(
+            select(ARTICLES.c.story_id, sa.func.count())
+            .where(ARTICLES.c.story_id.in_(article_ids))
+            .group_by(ARTICLES.c.story_id)
+        ).all()
+    )
+    alone = connection.execute(
+        select(ARTICLES.c.id).where(
+            ARTICLES.c.id.in_(article_ids),
+            ARTICLES.c.duplicate_of.is_(None),
+            ARTICLES.c.story_id == ARTICLES.c.id,
+        )
+    ).scalars()
+    return {aid for aid in alone if members.get(aid, 0) <= 1}
+
+
+def forget_signatures(connection: Connection, article_ids: list[str]) -> None:
+    """Drop the signatures and LSH rows of articles whose text changed (they are re-signed)."""
+    if not article_ids:
+        return
+    ids = select(SIGNATURES.c.id).where(SIGNATURES.c.article_id.in_(article_ids))
+    connection.execute(LSH.delete().where(LSH.c.signature_id.in_(ids)))
+    connection.execute(SIGNATURES.delete().where(SIGNATURES.c.article_id.in_(article_ids)))
+
+
 def store_signatures(connection: Connection, items: list[DedupItem]) -> int:
     """Add the signatures and LSH rows of newly stored articles (after the article rows)."""
     rows = [
