@@ -105,6 +105,20 @@ def _add_analyst_commands(sub) -> None:
     role.set_defaults(func=_analyst_role)
 
 
+def _add_network_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-private-networks",
+        action="store_true",
+        help="allow fetching from loopback and private addresses",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="HOST:PORT",
+        help="allow one private endpoint (repeatable)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
@@ -121,17 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--sources", help="registry: a TOML file or newsroom:<base url> (default: NEWS_SOURCES)"
     )
-    ingest.add_argument(
-        "--allow-private-networks",
-        action="store_true",
-        help="allow fetching from loopback and private addresses",
-    )
-    ingest.add_argument(
-        "--allow-host",
-        action="append",
-        metavar="HOST:PORT",
-        help="allow one private endpoint (repeatable)",
-    )
+    _add_network_options(ingest)
     ingest.add_argument("--json", action="store_true", help="print the run summary as JSON")
     ingest.set_defaults(func=_ingest)
 
@@ -140,17 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="list the feeds an outlet's homepage advertises (never changes the registry)",
     )
     discover.add_argument("url", help="the outlet's homepage")
-    discover.add_argument(
-        "--allow-private-networks",
-        action="store_true",
-        help="allow fetching from loopback and private addresses",
-    )
-    discover.add_argument(
-        "--allow-host",
-        action="append",
-        metavar="HOST:PORT",
-        help="allow one private endpoint (repeatable)",
-    )
+    _add_network_options(discover)
     discover.add_argument("--json", action="store_true", help="print the candidates as JSON")
     discover.set_defaults(func=_discover)
 
