@@ -7,9 +7,6 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Connection, Table, or_
 from sqlalchemy.dialects import postgresql, sqlite
 
-# Parameters per statement stay well under SQLite's 32,766 and PostgreSQL's 65,535 limits.
-_MAX_PARAMS = 30_000
-
 
 def dedupe_batch(rows: Iterable[dict], key: Sequence[str]) -> list[dict]:
     """Keep one row per key (the last), so a batch never conflicts with itself."""
@@ -43,26 +40,23 @@ def upsert(
     rows = dedupe_batch(rows, key)
     if not rows:
         return []
-    per_statement = max(1, _MAX_PARAMS // max(1, len(rows[0])))
-    out: list[tuple] = []
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start : start + per_statement]
-        stmt = _insert_for(connection, table).values(chunk)
-        if update:
-            changed = or_(*(table.c[c].is_distinct_from(stmt.excluded[c]) for c in update))
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[table.c[k] for k in key],
-                set_={c: stmt.excluded[c] for c in update},
-                where=changed,
-            )
-        else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=[table.c[k] for k in key])
-        if returning:
-            stmt = stmt.returning(*(table.c[c] for c in returning))
-            out.extend(tuple(r) for r in connection.execute(stmt))
-        else:
-            connection.execute(stmt)
-    return out
+    # One statement, compiled once and cached, run with executemany: SQLAlchemy sends it as
+    # batched multi-row INSERTs ("insertmanyvalues") without compiling a statement per batch.
+    stmt = _insert_for(connection, table)
+    if update:
+        changed = or_(*(table.c[c].is_distinct_from(stmt.excluded[c]) for c in update))
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c[k] for k in key],
+            set_={c: stmt.excluded[c] for c in update},
+            where=changed,
+        )
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=[table.c[k] for k in key])
+    if not returning:
+        connection.execute(stmt, list(rows))
+        return []
+    stmt = stmt.returning(*(table.c[c] for c in returning))
+    return [tuple(r) for r in connection.execute(stmt, list(rows))]
 
 
 def existing_keys(
