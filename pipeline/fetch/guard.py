@@ -7,6 +7,7 @@ hop and cannot be dodged by DNS answering differently between a check and the co
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 import ssl
@@ -132,8 +133,14 @@ class GuardedAsyncBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+@functools.lru_cache(maxsize=8)
 def ssl_context(ca_bundle: str | None = None) -> ssl.SSLContext:
-    """Verified TLS; ``ca_bundle`` adds an operator's (or a test's) certificate authority."""
+    """Verified TLS; ``ca_bundle`` adds an operator's (or a test's) certificate authority.
+
+    Loading the system's certificate store costs milliseconds, more than the rest of an
+    unchanged poll; one context per bundle serves every session of the process (an SSLContext
+    may be shared between connections and threads).
+    """
     context = httpx.create_ssl_context()
     if ca_bundle:
         context.load_verify_locations(cafile=ca_bundle)
