@@ -30,7 +30,7 @@ from pipeline.fetch.client import run_sync
 from pipeline.fetch.health import record_failure, record_success
 from pipeline.harvest.gaps import note_possible_gap, published_day
 from pipeline.harvest.pages import page_entry
-from pipeline.parse import ParseError, parse_feed
+from pipeline.parse import ParseError, budget, parse_feed
 from pipeline.parse.budget import ParseBudget
 from pipeline.parse.feeds import Entry
 from pipeline.sources.registry import load_registry
@@ -543,8 +543,12 @@ def process_capture(engine: Engine, capture_id: int, settings: Settings) -> Proc
 
 def process_captures(engine: Engine, capture_ids: list[int], settings: Settings) -> ProcessOutcome:
     total = ProcessOutcome()
-    for capture_id in sorted(set(capture_ids)):
-        total.add(process_capture(engine, capture_id, settings))
+    try:
+        for capture_id in sorted(set(capture_ids)):
+            total.add(process_capture(engine, capture_id, settings))
+    finally:
+        # The parse worker would outlive an Airflow task process, which skips exit handlers.
+        budget.shutdown()
     return total
 
 

@@ -133,6 +133,24 @@ class _Worker:
 
 
 _WORKER = _Worker()
+
+
+def shutdown() -> None:
+    """Stop the parse worker and its fork server.
+
+    Call at the end of a stage that parsed: an Airflow task process ends with ``os._exit``,
+    which skips the exit handlers that would stop them, and both would outlive the task.
+    """
+    with _WORKER._lock:
+        _WORKER._kill()
+    from multiprocessing import forkserver
+
+    # CPython's fork server has no public stop; its private one is what the stdlib tests use.
+    stop = getattr(forkserver._forkserver, "_stop", None)
+    if stop is not None:
+        stop()
+
+
 os.register_at_fork(after_in_child=_WORKER.reset_after_fork)
 
 
