@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, select, update
 
 from pipeline.archive.models import CaptureBodyRow, CaptureRow, FeedRow, FetchRow, OutletRow
 from pipeline.archive.upsert import upsert
@@ -159,13 +158,5 @@ def insert_fetch(connection: Connection, **values: object) -> int:
     ).scalar_one()
 
 
-def headers_json(headers: dict[str, str]) -> str:
-    return json.dumps(headers, sort_keys=True, ensure_ascii=False)
-
-
 def set_feed_fields(connection: Connection, feed_id: int, **values: object) -> None:
     connection.execute(update(FEEDS).where(FEEDS.c.id == feed_id).values(**values))
-
-
-def engine_dialect(engine: Engine) -> str:
-    return engine.dialect.name

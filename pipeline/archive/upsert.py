@@ -59,22 +59,4 @@ def upsert(
     return [tuple(r) for r in connection.execute(stmt, list(rows))]
 
 
-def existing_keys(
-    connection: Connection, table: Table, key: str, values: Iterable[object]
-) -> set[object]:
-    """The subset of ``values`` already present in ``table.key`` (one query per 1,000)."""
-    values = list(values)
-    found: set[object] = set()
-    column = table.c[key]
-    for start in range(0, len(values), 1000):
-        chunk = values[start : start + 1000]
-        found.update(
-            r[0]
-            for r in connection.execute(
-                column.table.select().with_only_columns(column).where(column.in_(chunk))
-            )
-        )
-    return found
-
-
-__all__ = ["dedupe_batch", "existing_keys", "upsert"]
+__all__ = ["dedupe_batch", "upsert"]
