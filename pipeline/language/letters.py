@@ -81,25 +81,31 @@ LEARNED_WORD_WEIGHT = 0.5  # points per word seen in only one language's lingua 
 LEARNED_WORD_CAP = 8  # at most this many such words count per language
 
 
-@lru_cache(maxsize=1)
-def _learned_cyrillic_words() -> dict[str, str]:
-    """word -> language, from bench/langid/build_lexicon.py (lingua word lists)."""
-    path = Path(__file__).parent / "data" / "cyrillic_words.json"
+@lru_cache(maxsize=4)
+def _learned_words(name: str) -> dict[str, str]:
+    """word -> label, from a list written by bench/langid/build_lexicon.py (lingua word lists)."""
+    path = Path(__file__).parent / "data" / name
     data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-    return {word: lang for lang, words in data.items() for word in words.split()}
+    return {word: label for label, words in data.items() for word in words.split()}
 
 
-def cyrillic_scores(text: str, max_tokens: int = 400) -> dict[str, float]:
-    low = text.lower()
+def _letter_scores(low: str, table: dict) -> dict[str, float]:
+    """Points for the letters only some languages use, at most 6 occurrences each."""
     out: dict[str, float] = {}
-    for langs, (chars, weight) in _CYRL_LETTERS.items():
+    for langs, (chars, weight) in table.items():
         n = sum(low.count(c) for c in chars)
         if n:
             for lang in langs.split("+"):
                 out[lang] = out.get(lang, 0.0) + weight * min(n, 6)
+    return out
+
+
+def cyrillic_scores(text: str, max_tokens: int = 400) -> dict[str, float]:
+    low = text.lower()
+    out = _letter_scores(low, _CYRL_LETTERS)
     hits: dict[str, float] = {}
     learned_hits: dict[str, int] = {}
-    learned = _learned_cyrillic_words()
+    learned = _learned_words("cyrillic_words.json")
     mk_art = bg_art = sr_case = 0
     for tok in _TOKEN.findall(low)[:max_tokens]:
         if len(tok) > 4:  # a stem of 3+ letters before the ending
@@ -158,25 +164,12 @@ _LATN_WORDS: dict[str, str] = {
 }  # fmt: skip
 
 
-@lru_cache(maxsize=1)
-def _learned_slovene_words() -> dict[str, str]:
-    """word -> "sl" or "hbs", from bench/langid/build_lexicon.py (lingua word lists)."""
-    path = Path(__file__).parent / "data" / "slovene_words.json"
-    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-    return {word: group for group, words in data.items() for word in words.split()}
-
-
 def latin_scores(text: str, max_tokens: int = 400) -> dict[str, float]:
     low = text.lower()
-    out: dict[str, float] = {}
-    for langs, (chars, weight) in _LATN_LETTERS.items():
-        n = sum(low.count(c) for c in chars)
-        if n:
-            for lang in langs.split("+"):
-                out[lang] = out.get(lang, 0.0) + weight * min(n, 6)
+    out = _letter_scores(low, _LATN_LETTERS)
     hits: dict[str, float] = {}
     learned_hits: dict[str, int] = {}
-    learned = _learned_slovene_words()
+    learned = _learned_words("slovene_words.json")
     for tok in _TOKEN.findall(low)[:max_tokens]:
         langs = _LATN_WORDS.get(tok)
         if langs:
