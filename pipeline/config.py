@@ -53,6 +53,10 @@ class Settings:
     parse_timeout_s: float = 30.0
     parse_memory_mb: int = 1024
     parse_isolated: bool = True
+    # Articles loaded per transaction (rows of several captures together). Per-statement costs
+    # fall with the batch until about a thousand rows; memory grows with it (a few MB per 1,000
+    # articles of full text), so a run's peak memory is set here, not by the archive's size.
+    process_batch: int = 1000
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -70,6 +74,7 @@ class Settings:
             per_host_spacing_s=float(os.environ.get("NEWS_FETCH_HOST_SPACING_S") or 0.5),
             fetch_batch_size=int(os.environ.get("NEWS_FETCH_BATCH") or 1),
             redis_url=os.environ.get("NEWS_REDIS_URL") or None,
+            process_batch=int(os.environ.get("NEWS_PROCESS_BATCH") or 1000),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **clean)

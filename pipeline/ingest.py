@@ -16,10 +16,11 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, bindparam, select, update
+from sqlalchemy import exc as sa_exc
 
 from pipeline.archive import store
-from pipeline.archive.articles import LoadCounts, load_articles, quarantine
+from pipeline.archive.articles import LoadCounts, load_batch, quarantine
 from pipeline.archive.db import engine_for
 from pipeline.archive.migrate import upgrade
 from pipeline.archive.models import CaptureBodyRow, CaptureRow, FeedRow, FetchRow
@@ -392,7 +393,11 @@ def _record_fetch(
     )
 
 
-def _capture_context(engine: Engine, capture_id: int):
+# Captures whose context (body included) is read in one query.
+CONTEXT_CHUNK = 20
+
+
+def _capture_contexts(engine: Engine, capture_ids: list[int]) -> list:
     query = (
         select(
             CAPTURES,
@@ -403,10 +408,11 @@ def _capture_context(engine: Engine, capture_id: int):
         )
         .join(BODIES, BODIES.c.sha256 == CAPTURES.c.body_sha256)
         .join(FEEDS, FEEDS.c.id == CAPTURES.c.feed_id)
-        .where(CAPTURES.c.id == capture_id)
+        .where(CAPTURES.c.id.in_(capture_ids))
+        .order_by(CAPTURES.c.id)
     )
     with engine.connect() as connection:
-        return connection.execute(query).one()
+        return connection.execute(query).all()
 
 
 def _entries_of(capture, settings: Settings) -> tuple[list[Entry], str | None, list[str]]:
@@ -442,41 +448,37 @@ def _with_language(rows: list[dict], prior: str | None) -> None:
         row["language_confidence"] = round(result.confidence, 4)
 
 
-def process_capture(engine: Engine, capture_id: int, settings: Settings) -> ProcessOutcome:
-    """Parse one raw capture and load its entries; validators are stored in the same transaction."""
-    capture = _capture_context(engine, capture_id)
-    outcome = ProcessOutcome(captures=1)
-    now = utcnow()
-    try:
-        entries, declared_language, notes = _entries_of(capture, settings)
-    except ParseError as exc:
-        with engine.begin() as connection:
-            connection.execute(
-                update(FETCHES)
-                .where(FETCHES.c.capture_id == capture_id)
-                .values(
-                    error_class=exc.error_class,
-                    error_message=exc.message,
-                    items_seen=0,
-                    items_new=0,
-                )
+@dataclass
+class _Prepared:
+    """One capture parsed and turned into rows, waiting to be loaded with others."""
+
+    capture: object
+    entries: int
+    rows: list[dict]
+    rejected: list[dict]
+    notes: list[str]
+    missing_fulltext: int
+
+
+def _record_parse_error(engine: Engine, capture, exc: ParseError, now: datetime) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            update(FETCHES)
+            .where(FETCHES.c.capture_id == capture.id)
+            .values(
+                error_class=exc.error_class, error_message=exc.message, items_seen=0, items_new=0
             )
-            connection.execute(
-                update(CAPTURES).where(CAPTURES.c.id == capture_id).values(processed_at=now)
-            )
-            if capture.kind == "feed":
-                # Archive pages that fail to parse say nothing about the live feed's health.
-                record_failure(connection, capture.feed_id, exc.error_class, exc.message, now, None)
-        outcome.errors[exc.error_class] += 1
-        return outcome
-    ctx = FeedContext(
-        feed_id=capture.feed_id,
-        outlet_id=capture.outlet_id,
-        feed_url=capture.feed_url,
-        language=capture.language or declared_language,
-        capture_id=capture_id,
-        seen_at=capture.fetched_at,
-    )
+        )
+        connection.execute(
+            update(CAPTURES).where(CAPTURES.c.id == capture.id).values(processed_at=now)
+        )
+        if capture.kind == "feed":
+            # Archive pages that fail to parse say nothing about the live feed's health.
+            record_failure(connection, capture.feed_id, exc.error_class, exc.message, now, None)
+
+
+def _build_rows(entries: list[Entry], ctx: FeedContext) -> tuple[list[dict], list[dict]]:
+    """Article rows and quarantined items of one capture's entries."""
     rows: list[dict] = []
     rejected: list[dict] = []
     for entry in entries:
@@ -493,7 +495,7 @@ def process_capture(engine: Engine, capture_id: int, settings: Settings) -> Proc
             rejected.append(
                 {
                     "feed_id": ctx.feed_id,
-                    "capture_id": capture_id,
+                    "capture_id": ctx.capture_id,
                     "item_key": built.item_key,
                     "reason": built.reason,
                     "detail": built.detail,
@@ -503,52 +505,152 @@ def process_capture(engine: Engine, capture_id: int, settings: Settings) -> Proc
             )
         else:
             rows.append(built)
-    # Summary-only items of outlets with full text on get their article page's main text.
+    return rows, rejected
+
+
+def _prepare(engine: Engine, capture, settings: Settings) -> _Prepared:
+    """Parse one capture and build its rows (text, language, article pages); raises ParseError."""
     from pipeline.clean.fulltext import enrich_fulltext
 
-    missing_fulltext = enrich_fulltext(engine, rows, settings)
+    entries, declared_language, notes = _entries_of(capture, settings)
+    ctx = FeedContext(
+        feed_id=capture.feed_id,
+        outlet_id=capture.outlet_id,
+        feed_url=capture.feed_url,
+        language=capture.language or declared_language,
+        capture_id=capture.id,
+        seen_at=capture.fetched_at,
+    )
+    rows, rejected = _build_rows(entries, ctx)
+    # Summary-only items of outlets with full text on get their article page's main text.
+    missing = enrich_fulltext(engine, rows, settings)
     _with_language(rows, ctx.language)
-    with engine.begin() as connection:
-        counts = load_articles(connection, rows)
-        outcome.quarantined = quarantine(connection, rejected)
-        connection.execute(
-            update(FETCHES)
-            .where(FETCHES.c.capture_id == capture_id)
-            .values(
-                items_seen=len(entries),
-                items_new=counts.new,
-                error_message="; ".join(notes)[:2000] or None,
-            )
+    return _Prepared(capture, len(entries), rows, rejected, notes, missing)
+
+
+def _load(connection: Connection, batch: list[_Prepared], now: datetime) -> ProcessOutcome:
+    """Load the rows of several captures at once, then account for each capture."""
+    loaded = load_batch(connection, [row for p in batch for row in p.rows])
+    outcome = ProcessOutcome(captures=len(batch), counts=loaded.counts)
+    outcome.quarantined = quarantine(connection, [r for p in batch for r in p.rejected])
+    fetch_rows, validators = [], []
+    credited: set[str] = set()
+    for prepared in batch:
+        capture = prepared.capture
+        # An article new to the archive counts as new for the first capture that listed it.
+        ids = {row["id"] for row in prepared.rows}
+        new_here = (ids & loaded.new_ids) - credited
+        credited |= new_here
+        fetch_rows.append(
+            {
+                "b_capture": capture.id,
+                "b_seen": prepared.entries,
+                "b_new": len(new_here),
+                "b_notes": "; ".join(prepared.notes)[:2000] or None,
+            }
         )
-        if capture.kind == "feed" and not missing_fulltext:
+        if capture.kind == "feed" and not prepared.missing_fulltext:
             # Validators describe entries that are now complete; with article pages still
             # missing, the next poll must process this document again.
-            connection.execute(
-                update(FEEDS)
-                .where(FEEDS.c.id == ctx.feed_id)
-                .values(
-                    etag=capture.etag,
-                    last_modified=capture.last_modified,
-                    last_body_sha256=capture.body_sha256,
-                )
+            validators.append(
+                {
+                    "b_feed": capture.feed_id,
+                    "b_etag": capture.etag,
+                    "b_modified": capture.last_modified,
+                    "b_sha": capture.body_sha256,
+                }
             )
-        if capture.kind == "feed" and entries and counts.new == len(entries):
+        if capture.kind == "feed" and prepared.entries and len(new_here) == prepared.entries:
             note_possible_gap(connection, capture, now)
+    connection.execute(
+        update(FETCHES)
+        .where(FETCHES.c.capture_id == bindparam("b_capture"))
+        .values(
+            items_seen=bindparam("b_seen"),
+            items_new=bindparam("b_new"),
+            error_message=bindparam("b_notes"),
+        ),
+        fetch_rows,
+    )
+    if validators:
+        # In capture order: of two polls of one feed, the later one's validators stay.
         connection.execute(
-            update(CAPTURES).where(CAPTURES.c.id == capture_id).values(processed_at=now)
+            update(FEEDS)
+            .where(FEEDS.c.id == bindparam("b_feed"))
+            .values(
+                etag=bindparam("b_etag"),
+                last_modified=bindparam("b_modified"),
+                last_body_sha256=bindparam("b_sha"),
+            ),
+            validators,
         )
-    outcome.counts = counts
+    connection.execute(
+        update(CAPTURES)
+        .where(CAPTURES.c.id.in_([p.capture.id for p in batch]))
+        .values(processed_at=now)
+    )
     return outcome
 
 
-def process_captures(engine: Engine, capture_ids: list[int], settings: Settings) -> ProcessOutcome:
-    total = ProcessOutcome()
+def _load_batch(engine: Engine, batch: list[_Prepared]) -> ProcessOutcome:
+    """One transaction for the batch; if it fails, each capture on its own, so that one capture
+    the database refuses loses nothing else (and the first failure is raised after the rest)."""
     try:
-        for capture_id in sorted(set(capture_ids)):
-            total.add(process_capture(engine, capture_id, settings))
+        with engine.begin() as connection:
+            return _load(connection, batch, utcnow())
+    except (sa_exc.OperationalError, sa_exc.InterfaceError):
+        raise  # the server or the connection, not a capture: the task fails loudly
+    except Exception:
+        if len(batch) == 1:
+            raise
+        log.warning("loading a batch of %d captures failed; loading one by one", len(batch))
+    total, failure = ProcessOutcome(), None
+    for prepared in batch:
+        try:
+            with engine.begin() as connection:
+                total.add(_load(connection, [prepared], utcnow()))
+        except Exception as exc:  # noqa: BLE001 - raised below, after the other captures
+            log.exception("loading capture %s failed", prepared.capture.id)
+            failure = failure or exc
+    if failure is not None:
+        raise failure
+    return total
+
+
+def process_capture(engine: Engine, capture_id: int, settings: Settings) -> ProcessOutcome:
+    """Parse one raw capture and load its entries; validators are stored in the same transaction."""
+    return process_captures(engine, [capture_id], settings, shutdown=False)
+
+
+def process_captures(
+    engine: Engine, capture_ids: list[int], settings: Settings, *, shutdown: bool = True
+) -> ProcessOutcome:
+    """Parse captures in id order and load them in batches of about ``settings.process_batch``
+    articles, one transaction each: memory is bounded by the batch, not by the run."""
+    total = ProcessOutcome()
+    pending: list[_Prepared] = []
+    size = 0
+    ids = sorted(set(capture_ids))
+    try:
+        for start in range(0, len(ids), CONTEXT_CHUNK):
+            for capture in _capture_contexts(engine, ids[start : start + CONTEXT_CHUNK]):
+                try:
+                    prepared = _prepare(engine, capture, settings)
+                except ParseError as exc:
+                    _record_parse_error(engine, capture, exc, utcnow())
+                    total.add(ProcessOutcome(captures=1, errors=Counter({exc.error_class: 1})))
+                    continue
+                pending.append(prepared)
+                size += len(prepared.rows) + len(prepared.rejected) + 1
+                if size >= settings.process_batch:
+                    total.add(_load_batch(engine, pending))
+                    pending, size = [], 0
+        if pending:
+            total.add(_load_batch(engine, pending))
     finally:
-        # The parse worker would outlive an Airflow task process, which skips exit handlers.
-        budget.shutdown()
+        if shutdown:
+            # The parse worker would outlive an Airflow task process, which skips exit handlers.
+            budget.shutdown()
     return total
 
 

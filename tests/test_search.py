@@ -100,3 +100,70 @@ def test_cli_search_prints_outlet_date_and_link(archive_url, capsys):
         "https://example.org/b2",
     ]
     assert main(["search", "nothing-like-this", "--db", archive_url]) == 1
+
+
+# Texts whose words the loader (Python) and the SQL fallback must split and fold alike.
+_WORD_SAMPLES = [
+    "Вучић и Курти у Бриселу: разговор о енергетици",
+    "Shqipëria dhe Kosova nënshkruan marrëveshje, 12.5 milionë euro",
+    "Đoković osvojio turnir u Šangaju; e-mail: info@primer.rs (snake_case)",
+    "Македонија: Ѓорѓи и Ќире ја посетија Охрид",
+    "",
+]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("text", _WORD_SAMPLES)
+def test_loader_words_equal_the_sql_fallback(pg_url, text):
+    from pipeline.search.words import search_words
+
+    engine = seed(pg_url)
+    with engine.connect() as connection:
+        sql_words = connection.execute(
+            sa.text("SELECT tsvector_to_array(news_search_words(:t))"), {"t": f"  {text}"}
+        ).scalar_one()
+    engine.dispose()
+    assert sorted(sql_words) == search_words(None, None, text)
+
+
+@pytest.mark.postgres
+def test_the_loader_writes_the_words_and_the_trigger_keeps_them(pg_url):
+    """The loader sends search_tsv itself (migration 0006); an UPDATE of the text alone is
+    re-indexed by the trigger."""
+    from datetime import UTC, datetime
+
+    from pipeline.archive.articles import load_articles
+    from pipeline.articles import FeedContext, build_article
+    from pipeline.parse.feeds import Entry
+    from pipeline.search.words import search_words
+
+    engine = seed(pg_url)
+    feed_id, outlet_id = 1, 1
+    with engine.connect() as connection:
+        feed_id, outlet_id = connection.execute(
+            sa.text("SELECT id, outlet_id FROM feeds ORDER BY id LIMIT 1")
+        ).one()
+    ctx = FeedContext(feed_id, outlet_id, "https://example.org/feed", "sr", None, datetime.now(UTC))
+    entry = Entry(
+        guid=None,
+        link="https://example.org/loader-words",
+        title="Курти и Вучић о гасоводу",
+        summary_html=None,
+        content_html="<p>Razgovor o gasovodu kroz Šumadiju trajao je tri sata.</p>",
+    )
+    row = build_article(entry, ctx)
+    row.update(language="sr", script="Cyrl", language_confidence=1.0)
+    with engine.begin() as connection:
+        load_articles(connection, [row])
+    words_sql = "SELECT tsvector_to_array(search_tsv) FROM articles WHERE id = :id"
+    with engine.begin() as connection:
+        stored = connection.execute(sa.text(words_sql), {"id": row["id"]}).scalar_one()
+        assert sorted(stored) == search_words(row["title"], None, row["body_text"])
+        assert {"kurti", "vucic", "sumadiju"} <= set(stored)
+        connection.execute(
+            sa.text("UPDATE articles SET body_text = 'Novi tekst o Zrenjaninu' WHERE id = :id"),
+            {"id": row["id"]},
+        )
+        stored = connection.execute(sa.text(words_sql), {"id": row["id"]}).scalar_one()
+    engine.dispose()
+    assert "zrenjaninu" in stored and "sumadiju" not in stored

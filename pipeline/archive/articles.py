@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, func, select, update
 
+from pipeline.archive.bulk import staged_upsert
 from pipeline.archive.models import ArticleRow, QuarantineRow
-from pipeline.archive.upsert import upsert
+from pipeline.archive.upsert import dedupe_batch, upsert
 from pipeline.clean.boilerplate import BoilerplateOptions, strip_boilerplate
 from pipeline.clean.credits import split_credits
 from pipeline.dedup.keys import text_hash
@@ -22,6 +23,7 @@ from pipeline.dedup.stories import (
     singleton_stories,
     store_signatures,
 )
+from pipeline.search.words import search_words
 
 ARTICLES = ArticleRow.__table__
 QUARANTINE = QuarantineRow.__table__
@@ -79,23 +81,46 @@ def _text_length(row: dict) -> int:
     return len(row.get("body_text") or "")
 
 
+# Fixed by the first sighting of an article; the fullest text may come from a later one.
+IDENTITY = ("outlet_id", "feed_id", "url", "guid", "first_seen_at", "capture_id")
+
+
+def _fullness(row: dict) -> tuple:
+    return (not row.get("_partial", False), _text_length(row), row.get("body_text") or "")
+
+
+def _sighting(row: dict) -> tuple:
+    return (row["first_seen_at"], row.get("capture_id") or 0)
+
+
 def fullest_per_id(rows: list[dict]) -> list[dict]:
-    """One row per article id: the one with the fullest text, whatever order they came in.
+    """One row per article id: the fullest text, under the identity of the first sighting.
 
     An article listed by two feeds (one with full text, one with a summary) must come out the
     same whichever capture is loaded first; ties go to the greater text, so the pick is stable.
+    Rows of several captures loaded together keep the feed and time of the earliest, as if the
+    captures had been loaded one by one in the order they were fetched.
     """
     best: dict[str, dict] = {}
+    first: dict[str, dict] = {}
     for row in rows:
-        kept = best.get(row["id"])
-        rank = (not row.get("_partial", False), _text_length(row), row.get("body_text") or "")
-        if kept is None or rank > (
-            not kept.get("_partial", False),
-            _text_length(kept),
-            kept.get("body_text") or "",
-        ):
-            best[row["id"]] = row
-    return list(best.values())
+        aid = row["id"]
+        kept = best.get(aid)
+        if kept is None or _fullness(row) > _fullness(kept):
+            best[aid] = row
+        earliest = first.get(aid)
+        if earliest is None or _sighting(row) < _sighting(earliest):
+            first[aid] = row
+    merged = []
+    for aid, row in best.items():
+        origin = first[aid]
+        if origin is not row:
+            row = {**row, **{k: origin[k] for k in IDENTITY if k in origin}}
+            if row.get("date_flag") is not None:
+                # A fallback date is the first sighting.
+                row["published_at"] = row["first_seen_at"]
+        merged.append(row)
+    return merged
 
 
 # Fewer words than this (title and text together) and equal text is not evidence of a copy.
@@ -126,15 +151,28 @@ def _dedup_items(rows: list[dict]) -> list[DedupItem]:
     return items
 
 
+@dataclass
+class Loaded:
+    counts: LoadCounts
+    new_ids: set[str]
+
+
 def load_articles(
     connection: Connection, rows: list[dict], options: LoadOptions | None = None
 ) -> LoadCounts:
     """Boilerplate out, credits read, copies linked to their story, then one multi-row upsert."""
+    return load_batch(connection, rows, options).counts
+
+
+def load_batch(
+    connection: Connection, rows: list[dict], options: LoadOptions | None = None
+) -> Loaded:
+    """``load_articles``, also telling which article ids were not in the archive before."""
     options = options or LoadOptions()
     rows = fullest_per_id(rows)
     counts = LoadCounts(seen=len(rows))
     if not rows:
-        return counts
+        return Loaded(counts, set())
     existing = _existing(connection, [r["id"] for r in rows])
     # A summary is a poorer view of a stored article, not a correction of it: keep the text.
     kept = []
@@ -144,7 +182,7 @@ def load_articles(
             kept.append(row)
     rows = kept
     if not rows:
-        return counts
+        return Loaded(counts, set())
     for row in rows:
         if row["id"] in existing:
             first_seen = existing[row["id"]][1]
@@ -165,7 +203,7 @@ def load_articles(
         # Every row of a multi-row insert names the same columns; existing rows keep their links.
         row.setdefault("duplicate_of", None)
         row.setdefault("story_id", None)
-    changed = upsert(connection, ARTICLES, rows, ["id"], UPDATABLE, returning=["id"])
+    changed = _upsert_articles(connection, rows)
     for item in new_items:
         if item.row["id"] in relinked:
             connection.execute(
@@ -176,7 +214,29 @@ def load_articles(
     store_signatures(connection, new_items)
     counts.new = len(new_ids)
     counts.updated = sum(1 for (aid,) in changed if aid in existing)
-    return counts
+    return Loaded(counts, new_ids)
+
+
+# The search words travel as one space-separated string per row (words hold no spaces).
+_SEARCH_VECTOR = {"search_tsv": "array_to_tsvector(string_to_array(search_tsv, ' '))"}
+
+
+def _upsert_articles(connection: Connection, rows: list[dict]) -> list[tuple]:
+    if connection.dialect.name != "postgresql":
+        return upsert(connection, ARTICLES, rows, ["id"], UPDATABLE, returning=["id"])
+    for row in rows:
+        words = search_words(row["title"], row.get("summary"), row.get("body_text"))
+        row["search_tsv"] = " ".join(words)
+    return staged_upsert(
+        connection,
+        "articles",
+        dedupe_batch(rows, ["id"]),
+        [c.name for c in ARTICLES.c],
+        ["id"],
+        (*UPDATABLE, "search_tsv"),
+        ["id"],
+        extra=_SEARCH_VECTOR,
+    )
 
 
 def _relinkable(

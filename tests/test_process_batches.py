@@ -1,0 +1,123 @@
+"""Captures loaded together in one transaction come out as if loaded one by one in fetch order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from pipeline.archive import store
+from pipeline.archive.db import make_engine
+from pipeline.archive.migrate import upgrade
+from pipeline.config import Settings
+from pipeline.ingest import process_captures
+
+T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+
+
+def _rss(items: list[tuple[str, str, str | None]]) -> bytes:
+    """An RSS document; each item is (slug, title, full text or None for a summary only)."""
+    parts = []
+    for slug, title, full in items:
+        content = f"<content:encoded><![CDATA[<p>{full}</p>]]></content:encoded>" if full else ""
+        parts.append(
+            f"<item><title>{title}</title><link>https://lajme.example/{slug}</link>"
+            f"<description>{title}: shkurt.</description>{content}"
+            "<pubDate>Fri, 20 Nov 2026 07:00:00 GMT</pubDate></item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Lajme</title>'
+        + "".join(parts)
+        + "</channel></rss>"
+    ).encode()
+
+
+FULL = (
+    "Kuvendi miratoi sot buxhetin e vitit të ardhshëm pas një debati të gjatë për pagat e "
+    "mësuesve dhe investimet në rrugët rurale të veriut."
+)
+# Feed A lists the shared article with a summary only, first; feed B has its full text, later.
+DOC_A = _rss(
+    [("buxheti", "Kuvendi miratoi buxhetin", None), ("zgjedhjet", "Zgjedhjet lokale", None)]
+)
+DOC_B = _rss(
+    [
+        ("buxheti", "Kuvendi miratoi buxhetin", FULL),
+        ("energjia", "Çmimi i energjisë mbetet i njëjtë", "ERE vendosi sot të mos ndryshojë."),
+    ]
+)
+
+
+def _archive(url: str) -> tuple[sa.Engine, list[int]]:
+    engine = make_engine(url)
+    upgrade(engine)
+    captures = []
+    with engine.begin() as connection:
+        for n, (path, body) in enumerate([("a.xml", DOC_A), ("b.xml", DOC_B)]):
+            feed_url = f"https://lajme.example/{path}"
+            feed_id = store.ensure_adhoc_feed(connection, feed_url)
+            fetched = T0 + timedelta(minutes=10 * n)
+            digest = store.store_body(connection, body, fetched)
+            capture = store.insert_capture(
+                connection, feed_id=feed_id, fetched_at=fetched, url=feed_url,
+                final_url=feed_url, http_status=200, content_type="application/rss+xml",
+                etag=None, last_modified=None, body_sha256=digest, kind="feed",
+            )  # fmt: skip
+            store.insert_fetch(
+                connection, feed_id=feed_id, run_id=None, started_at=fetched, duration_ms=5,
+                url=feed_url, final_url=feed_url, http_status=200, bytes=len(body),
+                not_modified=False, unchanged=False, capture_id=capture,
+            )  # fmt: skip
+            captures.append(capture)
+    return engine, captures
+
+
+def _state(engine: sa.Engine) -> dict:
+    with engine.connect() as connection:
+        articles = connection.exec_driver_sql(
+            "SELECT a.url, f.url, a.first_seen_at, a.body_text, a.story_id IS NOT NULL "
+            "FROM articles a JOIN feeds f ON f.id = a.feed_id ORDER BY a.url"
+        ).all()
+        fetches = connection.exec_driver_sql(
+            "SELECT f.url, x.items_seen, x.items_new FROM fetches x "
+            "JOIN feeds f ON f.id = x.feed_id ORDER BY f.url"
+        ).all()
+    return {"articles": articles, "fetches": fetches}
+
+
+def _run(url: str, batch: int) -> dict:
+    engine, captures = _archive(url)
+    outcome = process_captures(engine, captures, Settings(archive_url=url, process_batch=batch))
+    state = _state(engine)
+    engine.dispose()
+    assert outcome.captures == 2 and outcome.counts.new == 3
+    return state
+
+
+def test_one_batch_equals_one_capture_at_a_time(tmp_path):
+    together = _run(f"sqlite:///{tmp_path / 'together.db'}", batch=1000)
+    apart = _run(f"sqlite:///{tmp_path / 'apart.db'}", batch=1)
+    assert together == apart
+    shared = next(a for a in together["articles"] if a[0].endswith("/buxheti"))
+    # First sighting (feed A, 08:00) keeps the identity; the fuller text (feed B) is stored.
+    assert shared[1] == "https://lajme.example/a.xml"
+    assert str(shared[2]).startswith("2026-11-20 08:00:00")  # SQLite: UTC text
+    assert shared[3] == FULL
+    # The shared article is new for the capture that listed it first only.
+    assert together["fetches"] == [
+        ("https://lajme.example/a.xml", 2, 2),
+        ("https://lajme.example/b.xml", 2, 1),
+    ]
+
+
+def test_batches_on_postgres(pg_url):
+    state = _run(pg_url, batch=1000)
+    assert [a[0].rsplit("/", 1)[1] for a in state["articles"]] == [
+        "buxheti",
+        "energjia",
+        "zgjedhjet",
+    ]
+    assert state["fetches"][1][1:] == (2, 1)
+    assert state["articles"][0][1] == "https://lajme.example/a.xml"
+    assert state["articles"][0][2] == T0
