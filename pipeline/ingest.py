@@ -617,6 +617,50 @@ def _load_batch(engine: Engine, batch: list[_Prepared]) -> ProcessOutcome:
     return total
 
 
+class _Loader:
+    """Loads prepared batches in order on a thread of its own, while the next batch is parsed.
+
+    The database's share of a batch (PostgreSQL storing rows, updating indexes, answering the
+    dedup lookups) runs on the server's core while this process parses; psycopg releases the GIL
+    while it waits. One batch waits in the queue at most, so memory stays bounded by the batch.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.total = ProcessOutcome()
+        self.error: BaseException | None = None
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._thread = threading.Thread(target=self._run, name="archive-loader", daemon=True)
+        self._thread.start()
+
+    def submit(self, batch: list[_Prepared]) -> None:
+        self._raise_if_failed()
+        self._queue.put(batch)
+
+    def finish(self) -> ProcessOutcome:
+        self.stop()
+        self._raise_if_failed()
+        return self.total
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def _raise_if_failed(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def _run(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self.error is not None:
+                continue  # a batch failed: the rest stay unprocessed for the next run
+            try:
+                self.total.add(_load_batch(self.engine, batch))
+            except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread
+                self.error = exc
+
+
 def process_capture(engine: Engine, capture_id: int, settings: Settings) -> ProcessOutcome:
     """Parse one raw capture and load its entries; validators are stored in the same transaction."""
     return process_captures(engine, [capture_id], settings, shutdown=False)
@@ -626,8 +670,9 @@ def process_captures(
     engine: Engine, capture_ids: list[int], settings: Settings, *, shutdown: bool = True
 ) -> ProcessOutcome:
     """Parse captures in id order and load them in batches of about ``settings.process_batch``
-    articles, one transaction each: memory is bounded by the batch, not by the run."""
+    articles, one transaction each, in order: memory is bounded by the batch, not by the run."""
     total = ProcessOutcome()
+    loader = _Loader(engine)
     pending: list[_Prepared] = []
     size = 0
     ids = sorted(set(capture_ids))
@@ -643,11 +688,13 @@ def process_captures(
                 pending.append(prepared)
                 size += len(prepared.rows) + len(prepared.rejected) + 1
                 if size >= settings.process_batch:
-                    total.add(_load_batch(engine, pending))
+                    loader.submit(pending)
                     pending, size = [], 0
         if pending:
-            total.add(_load_batch(engine, pending))
+            loader.submit(pending)
+        total.add(loader.finish())
     finally:
+        loader.stop()
         if shutdown:
             # The parse worker would outlive an Airflow task process, which skips exit handlers.
             budget.shutdown()
