@@ -24,6 +24,18 @@ def copy_rows(
                 copy.write_row(row)
 
 
+def copy_integers(
+    connection: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[int]]
+) -> None:
+    """COPY rows of integers, formatted here in one pass: for 40,000 narrow rows (an LSH index
+    batch) ``write_row`` spends most of the time in per-row Python calls."""
+    data = "".join("\t".join(map(str, row)) + "\n" for row in rows)
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor:
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            copy.write(data)
+
+
 def staged_upsert(
     connection: Connection,
     table: str,
