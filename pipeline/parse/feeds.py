@@ -1,9 +1,10 @@
-"""Parse feed documents with feedparser, always from bytes (never a URL or a path).
+"""Parse feed documents, always from bytes (never a URL or a path).
 
 The path: decode the bytes ourselves (pipeline.parse.decode), strip entity declarations and cut
-surplus items (pipeline.parse.guard), hand feedparser UTF-8 bytes, then cap every field and keep
-only http(s) links resolved against the final URL. The whole of it runs under a time and memory
-budget (pipeline.parse.budget).
+surplus items (pipeline.parse.guard), read the UTF-8 bytes with the lxml fast path when it can
+reproduce feedparser's result exactly (pipeline.parse.fast) and with feedparser otherwise, then
+cap every field and keep only http(s) links resolved against the final URL. The whole of it runs
+under a time and memory budget (pipeline.parse.budget).
 """
 
 from __future__ import annotations
@@ -131,6 +132,39 @@ def _classify_non_feed(text: str) -> None:
         raise ParseError("not_a_feed", "plain text where a feed was expected")
 
 
+def _guard(body: bytes, content_type: str | None, max_items: int):
+    """Decode ``body`` and run the guards; returns (Decoded, Guarded)."""
+    if not body or not body.strip():
+        raise ParseError("empty_body", "the document is empty")
+    decoded = decode_document(body, content_type)
+    _classify_non_feed(decoded.text)
+    try:
+        guarded = guard_document(decoded.text, max_items)
+    except GuardError as exc:
+        raise ParseError(exc.error_class, exc.message) from None
+    return decoded, guarded
+
+
+def _feedparser(
+    data: bytes,
+    base_url: str,
+    extra_headers: dict[str, str] | None = None,
+    sanitize_html: bool = False,
+):
+    import feedparser
+
+    headers = {**(extra_headers or {}), "content-location": base_url}
+    # We decoded the bytes: feedparser must not second-guess the charset.
+    headers["content-type"] = "application/xml; charset=utf-8"
+    return feedparser.parse(
+        io.BytesIO(data),
+        response_headers=headers,
+        # Sanitising is done later, with an allowlist (nh3), on what is stored.
+        sanitize_html=sanitize_html,
+        resolve_relative_uris=True,
+    )
+
+
 def guarded_feedparser(
     body: bytes,
     base_url: str,
@@ -143,41 +177,44 @@ def guarded_feedparser(
 
     Returns (feedparser result, Decoded, Guarded). The corpus evaluation calls this too.
     """
-    import feedparser
-
-    if not body or not body.strip():
-        raise ParseError("empty_body", "the document is empty")
-    decoded = decode_document(body, content_type)
-    _classify_non_feed(decoded.text)
-    try:
-        guarded = guard_document(decoded.text, max_items)
-    except GuardError as exc:
-        raise ParseError(exc.error_class, exc.message) from None
-    headers = {**(extra_headers or {}), "content-location": base_url}
-    # We decoded the bytes: feedparser must not second-guess the charset.
-    headers["content-type"] = "application/xml; charset=utf-8"
-    parsed = feedparser.parse(
-        io.BytesIO(as_utf8_xml(guarded.text)),
-        response_headers=headers,
-        # Sanitising is done later, with an allowlist (nh3), on what is stored.
-        sanitize_html=sanitize_html,
-        resolve_relative_uris=True,
-    )
-    return parsed, decoded, guarded
+    decoded, guarded = _guard(body, content_type, max_items)
+    data = as_utf8_xml(guarded.text)
+    return _feedparser(data, base_url, extra_headers, sanitize_html), decoded, guarded
 
 
 def parse_guarded(
     body: bytes, base_url: str, content_type: str | None, max_items: int
 ) -> ParsedFeed:
-    """The unbudgeted parse; runs inside the parse worker."""
-    parsed, decoded, guarded = guarded_feedparser(body, base_url, content_type, max_items)
+    """The unbudgeted parse; runs inside the parse worker.
+
+    Well-formed RSS 2.0 / 0.9x, RSS 1.0 and Atom 1.0 documents go through the lxml fast path
+    (pipeline.parse.fast), which yields what feedparser would for the fields we keep; everything
+    else (ill-formed XML above all) through feedparser. The fast path stays inside the worker
+    too: decoding (charset detection) and the guards run before it on untrusted bytes, and the
+    round trip costs about 0.03 ms per item of a 50-item full-text document, against a time and
+    memory bound on all of it.
+    """
+    # Imported here, as feedparser is: only the parse worker needs lxml and feedparser loaded.
+    from pipeline.parse.fast import parse_fast
+
+    decoded, guarded = _guard(body, content_type, max_items)
+    data = as_utf8_xml(guarded.text)
+    parsed = parse_fast(data, base_url)
+    if parsed is None:
+        parsed = _feedparser(data, base_url)
+    return _parsed_feed(parsed, decoded, guarded, base_url, max_items)
+
+
+def _parsed_feed(parsed, decoded, guarded, base_url: str, max_items: int) -> ParsedFeed:
+    """Our ParsedFeed from feedparser's result (or the fast path's, which has the same keys)."""
     version = parsed.get("version") or ""
-    if not version and not parsed.entries:
+    raw_entries = parsed["entries"]
+    if not version and not raw_entries:
         if "<html" in decoded.text[:4096].lower():
             raise ParseError("not_a_feed", "an HTML page where a feed was expected")
         reason = parsed.get("bozo_exception")
         raise ParseError("parse_error", f"not a parsable feed: {reason}")
-    entries = [_entry(e, base_url) for e in parsed.entries[:max_items]]
+    entries = [_entry(e, base_url) for e in raw_entries[:max_items]]
     feed = parsed.get("feed", {})
     bozo_exc = parsed.get("bozo_exception")
     notes = ([decoded.note] if decoded.note else []) + guarded.notes
@@ -189,7 +226,7 @@ def parse_guarded(
         entries=entries,
         bozo=bool(parsed.get("bozo")) or bool(notes),
         bozo_reason=f"{type(bozo_exc).__name__}: {bozo_exc}"[:1000] if bozo_exc else None,
-        truncated=guarded.items_dropped + max(0, len(parsed.entries) - max_items),
+        truncated=guarded.items_dropped + max(0, len(raw_entries) - max_items),
         encoding=decoded.encoding,
         notes=notes,
     )

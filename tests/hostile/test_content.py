@@ -199,7 +199,12 @@ def test_feed_redirecting_to_a_registered_feed_is_not_ingested_twice(archive_url
 def test_parse_budget_stops_a_runaway_parse():
     from pipeline.parse.feeds import ParseError
 
-    items = "".join(f"<item><title>V{i}</title></item>" for i in range(2000))
+    # 2,000 items of 100 relative links each: seconds of work on any parser (both resolve the
+    # links), far over the 0.05 s budget even with the parse worker already running.
+    links = "".join(f"&lt;a href=&quot;/p/{n}&quot;&gt;veza {n}&lt;/a&gt; " for n in range(100))
+    items = "".join(
+        f"<item><title>V{i}</title><description>{links}</description></item>" for i in range(2000)
+    )
     with bounded(15), pytest.raises(ParseError) as err:
         parse_feed(rss(items).encode(), base_url="http://e.invalid/",
                    budget=ParseBudget(timeout_s=0.05))  # fmt: skip

@@ -13,7 +13,7 @@ trigger that folds the text in SQL, as the generated column did: the index canno
 SQLite keeps its FTS5 table and triggers (0003).
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-27
 """
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
