@@ -8,15 +8,17 @@ repeats. Boilerplate that only shows as repetition across an outlet's articles i
 
 from __future__ import annotations
 
+import html as html_lib
 import re
+import threading
 from dataclasses import dataclass
 
 import nh3
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import PreformattedString
+from lxml import etree
 
-from pipeline.clean.text import clean_block, clean_line
+from pipeline.clean.text import clean_block, clean_line, strip_controls
 from pipeline.dedup.normalize import comparison_text
+from pipeline.parse.guard import limit_nesting
 
 # Elements whose content is never article text.
 _DROP = frozenset({
@@ -80,6 +82,31 @@ _SOCIAL_LINE_MAX = 160
 # Markup beyond this is not parsed: the archive keeps at most 500,000 characters of text and
 # 1,000,000 of HTML, and a 14 MB description (hostile-inputs.md case 22) must stay cheap.
 MAX_INPUT_CHARS = 2_000_000
+# Elements an HTML parser never gives content: written as ``<br/>``, never as ``<br></br>``.
+_VOID = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr", "basefont", "bgsound", "frame", "keygen",
+})  # fmt: skip
+_ASCII_SPACES = " \n\t\f\r"
+_PRESERVE = frozenset({"pre", "textarea"})
+# A whole page's own document tags (trafilatura's output, pages in feeds). Each becomes an empty
+# comment: libxml2 would drop the whitespace around them, and the sanitiser drops the comment.
+_DOCUMENT_TAG = re.compile(r"<!doctype[^>]*>|</?(?:html|head|body)(?:\s[^>]*)?/?>", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_LOCAL = threading.local()
+_REMOVED_TAG = "x-removed"  # not allowlisted: the sanitiser drops it
+# The markup _Markup writes itself: top-level blocks, inline elements inside them or alone.
+_SIMPLE_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6"})
+_SIMPLE_INLINE = frozenset({"a", "em", "strong", "b", "i", "u", "sub", "sup", "code", "br"})
+# Links the sanitiser keeps as they are: http(s) with a plain lower-case host name (no port, no
+# user, no IP address, no punycode that IDNA could refuse); the path may hold anything printable.
+_SIMPLE_URL = re.compile(
+    r"https?://(?!\S*xn--)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?"
+    r"(?:[/?#][^\s\x00-\x1f\x7f-\x9f\"'<>\\^`{|}]*)?\Z"
+)
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# libxml2's HTML parser stops at this depth (without its "huge" option); <html><body> are two.
+_LIBXML2_MAX_DEPTH = 256
 
 
 @dataclass(frozen=True)
@@ -118,72 +145,336 @@ def is_furniture_text(paragraph: str) -> bool:
     )
 
 
-def _attr_text(tag: Tag) -> str:
-    classes = tag.get("class") or []
-    if isinstance(classes, str):
-        classes = [classes]
-    return " ".join([*classes, str(tag.get("id") or "")])
+def _parser() -> etree.HTMLParser:
+    # One parser per thread: full-text extraction cleans pages from a thread pool.
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = etree.HTMLParser(no_network=True, collect_ids=False, default_doctype=False)
+        _LOCAL.parser = parser
+    return parser
 
 
-def _visible_text(node: Tag) -> str:
-    parts: list[str] = []
-    for child in node.descendants:
-        if isinstance(child, NavigableString):
-            if not isinstance(child, PreformattedString):
-                parts.append(str(child))
-        elif child.name in _BLOCKS:
-            parts.append("\n\n")
-    return "".join(parts)
+def _parse(html: str) -> etree._Element | None:
+    """The fragment's elements under a <body>, or None when libxml2 gave up on it.
 
-
-def _gone(tag: Tag) -> bool:
-    # Tag.decomposed looks the flag up through Tag.__getattr__, which searches the subtree for a
-    # child tag of that name when the flag is unset: quadratic on deep nesting.
-    return bool(tag.__dict__.get("_decomposed"))
-
-
-def _tags(soup: BeautifulSoup) -> list[Tag]:
-    # One walk instead of find_all: bs4's filters cost more than the walk itself.
-    return [node for node in soup.descendants if isinstance(node, Tag)]
-
-
-def _leaf_blocks(tags: list[Tag]) -> list[Tag]:
-    """Text blocks without a text block inside: a wrapper is judged by its children.
-
-    Each block marks only its nearest block ancestor, so 10,000 nested divs cost linear time.
+    The fragment goes inside an open <body>, so that nothing it holds is moved to a <head>; its
+    own document tags become comments (``_DOCUMENT_TAG``). libxml2 stops reading at 256 levels of
+    nesting (the rest of the text would be lost): ``limit_nesting`` removes tags below 100 levels
+    first, as the feed parser does, and a document that still hits a parser limit is not used.
     """
-    blocks = [t for t in tags if t.name in _TEXT_BLOCKS and not _gone(t)]
-    wrappers: set[int] = set()
-    for tag in blocks:
-        parent = tag.parent
-        while parent is not None and parent.name not in _TEXT_BLOCKS:
-            parent = parent.parent
-        if parent is not None:
-            wrappers.add(id(parent))
-    return [tag for tag in blocks if id(tag) not in wrappers]
+    parser = _parser()
+    html = _DOCUMENT_TAG.sub("<!---->", limit_nesting(html))
+    try:
+        root = etree.fromstring(f"<html><body>{html}</body></html>", parser)
+    except (etree.ParserError, ValueError):
+        return None
+    if root is None:
+        return None
+    # Reading the error log costs more than the parse of a short article; fewer tags than the
+    # depth limit cannot reach it.
+    if html.count("<") >= _LIBXML2_MAX_DEPTH - 2 and any(
+        error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log
+    ):
+        return None
+    return root.find("body")
 
 
-def _strip_furniture(soup: BeautifulSoup) -> None:
-    tags = _tags(soup)
-    for tag in tags:
-        if _gone(tag):
-            continue  # inside an element already removed
-        if tag.name in _DROP:
-            tag.decompose()
-        elif tag.attrs and _FURNITURE_ATTR.search(_attr_text(tag)):
-            tag.decompose()
+def _is_furniture_element(tag: str, attributes: list[tuple[str, str]]) -> bool:
+    if tag in _DROP:
+        return True
+    if not attributes:
+        return False
+    found = dict(attributes)
+    classes, ident = found.get("class"), found.get("id")
+    if classes is None and ident is None:
+        return False
+    return bool(_FURNITURE_ATTR.search(f"{classes or ''} {ident or ''}"))
+
+
+def _blank(piece: str) -> str | None:
+    """What a string of nothing but ASCII whitespace becomes: one newline (if it had one) or one
+    space; None for any other string.
+
+    The stored HTML and text were made this way (by BeautifulSoup) before the move to lxml; it
+    also keeps blank lines between inline elements from splitting a paragraph.
+    """
+    if piece.strip(_ASCII_SPACES):
+        return None
+    return "\n" if "\n" in piece else " "
+
+
+@dataclass
+class _Block:
+    """A text block's span in ``_Walk.pieces``: its paragraph break, its text and descendants."""
+
+    element: etree._Element
+    start: int
+    markup_start: int  # the same span in _Markup.parts
+    end: int = -1
+    markup_end: int = -1
+    wrapper: bool = False  # holds another text block: judged by its children
+
+
+# States of a node in the walk.
+_LIVE, _DROPPED, _INSIDE_DROPPED = 0, 1, 2
+
+
+class _Walk:
+    """One pass over the tree in document order, collecting the visible text as pieces.
+
+    Elements that are never article text (``_DROP``, furniture classes) are left out with their
+    content (their tail stays); each block element starts with a paragraph break; a comment or
+    processing instruction gives only its tail. With ``edit`` the tree is also made ready to be
+    written out: blank strings folded, empty elements given an empty text.
+    """
+
+    def __init__(self, body: etree._Element, edit: bool) -> None:
+        self.pieces: list[str] = []
+        self.blocks: list[_Block] = []
+        self.dropped: list[etree._Element] = []
+        # The sanitised HTML written along, while the markup stays within what _Markup writes.
+        self.markup: _Markup | None = _Markup() if edit else None
+        self._body = body
+        self._edit = edit
+        self._open_blocks: list[_Block] = []
+        self._preserve = 0  # open <pre>/<textarea>: whitespace kept as it is
+        self._walk()
+
+    def _walk(self) -> None:
+        body = self._body
+        # (node, its tag: None for a comment or processing instruction, its block, its state)
+        stack: list[tuple[etree._Element, str | None, _Block | None, int]] = []
+        for node in body.iter():
+            parent = node.getparent()
+            while stack and stack[-1][0] is not parent:
+                self._close(*stack.pop())
+            tag = node.tag  # lxml makes a new string on each access
+            if not isinstance(tag, str):
+                tag = None
+            if stack and stack[-1][3] != _LIVE:
+                stack.append((node, tag, None, _INSIDE_DROPPED))
+            elif tag is None:
+                stack.append((node, None, None, _LIVE))
+            elif node is body:
+                self._text(node, tag, self.markup)
+                stack.append((node, tag, None, _LIVE))
+            else:
+                attributes = node.items()
+                if _is_furniture_element(tag, attributes):
+                    self.dropped.append(node)
+                    stack.append((node, tag, None, _DROPPED))
+                else:
+                    block = self._open(node, tag, attributes, parent is body)
+                    stack.append((node, tag, block, _LIVE))
+        while stack:
+            self._close(*stack.pop())
+
+    def _write(self) -> _Markup | None:
+        markup = self.markup
+        if markup is not None and not markup.ok:
+            markup = self.markup = None
+        return markup
+
+    def _open(
+        self,
+        element: etree._Element,
+        tag: str,
+        attributes: list[tuple[str, str]],
+        top_level: bool,
+    ) -> _Block | None:
+        block = None
+        markup = self._write()
+        if tag in _TEXT_BLOCKS:
+            block = _Block(element, len(self.pieces), len(markup.parts) if markup else -1)
+            if self._open_blocks:
+                self._open_blocks[-1].wrapper = True
+            self._open_blocks.append(block)
+            self.blocks.append(block)
+        if tag in _BLOCKS:
+            self.pieces.append("\n\n")
+        if tag in _PRESERVE:
+            self._preserve += 1
+        if markup is not None:
+            markup.open(tag, attributes, top_level)
+        self._text(element, tag, markup)
+        return block
+
+    def _text(self, element: etree._Element, tag: str, markup: _Markup | None) -> None:
+        text = element.text
+        if text:
+            text = self._folded(text, element, "text")
+            self.pieces.append(text)
+            if markup is not None:
+                markup.text(text)
+        elif self._edit and text is None and tag not in _VOID and not len(element):
+            element.text = ""  # written <p></p>: an HTML parser reads <p/> as an open <p>
+
+    def _close(
+        self, node: etree._Element, tag: str | None, block: _Block | None, state: int
+    ) -> None:
+        if state == _INSIDE_DROPPED or node is self._body:
+            return
+        markup = self._write()
+        if state == _LIVE and markup is not None and tag is not None:
+            markup.close(tag)
+        if block is not None:
+            block.end = len(self.pieces)
+            block.markup_end = len(markup.parts) if markup else -1
+            self._open_blocks.pop()
+        if state == _LIVE and tag in _PRESERVE:
+            self._preserve -= 1
+        tail = node.tail
+        if tail:
+            tail = self._folded(tail, node, "tail")
+            self.pieces.append(tail)
+            if markup is not None:
+                markup.text(tail)
+
+    def _folded(self, piece: str, node: etree._Element, field: str) -> str:
+        if self._preserve:
+            return piece
+        folded = _blank(piece)
+        if folded is None:
+            return piece
+        if self._edit and folded != piece:
+            setattr(node, field, folded)
+        return folded
+
+
+class _Markup:
+    """What the sanitiser would make of the usual article markup, written without it.
+
+    Only for top-level paragraphs and headings holding text and inline elements, with links
+    whose URL the sanitiser is sure to keep; anything else sets ``ok`` to False and the tree goes
+    through nh3. The output equals nh3's: the attributes it keeps (``lang``, ``title`` anywhere,
+    ``href`` on links) in their order, ``rel`` added to links, and its escaping
+    (tests/test_clean_equivalence.py compares the two on generated markup).
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.ok = True
+        self._in_link = False
+
+    def open(self, tag: str, attributes: list[tuple[str, str]], top_level: bool) -> None:
+        if tag in _SIMPLE_BLOCKS:
+            self.ok = top_level
+        elif tag not in _SIMPLE_INLINE or (tag == "a" and self._in_link):
+            self.ok = False
+        if not self.ok:
+            return
+        written = [self._attribute(tag, name, value) for name, value in attributes]
+        if tag == "a":
+            self._in_link = True
+            written.append(' rel="noopener noreferrer nofollow"')
+        self.parts.append(f"<{tag}{''.join(written)}>")
+
+    def _attribute(self, tag: str, name: str, value: str | None) -> str:
+        value = value or ""
+        if name == "href" and tag == "a":
+            self.ok = self.ok and bool(_SIMPLE_URL.match(value))
+        elif name not in ("lang", "title"):
+            return ""  # removed by the sanitiser
+        if "<" in value or ">" in value:
+            self.ok = False  # escaped in attributes by some html5ever versions and not others
+        value = value.replace("&", "&amp;").replace("\xa0", "&nbsp;").replace('"', "&quot;")
+        return f' {name}="{value}"'
+
+    def close(self, tag: str) -> None:
+        if tag == "a":
+            self._in_link = False
+        if tag != "br":
+            self.parts.append(f"</{tag}>")
+
+    def text(self, piece: str) -> None:
+        self.parts.append(
+            piece.replace("&", "&amp;")
+            .replace("\xa0", "&nbsp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+        )
+
+    def html(self, removed: list[_Block], source: str) -> str | None:
+        """The sanitised HTML without the ``removed`` blocks, or None to use nh3."""
+        if not self.ok:
+            return None
+        kept: list[str] = []
+        position = 0
+        for block in removed:
+            kept += self.parts[position : block.markup_start]
+            position = block.markup_end
+        kept += self.parts[position:]
+        markup = "".join(kept)
+        # A character reference can make a control character, which libxml2 and html5ever write
+        # and read in their own ways; html5ever drops a byte order mark at the start.
+        if ("&#" in source and _CONTROL_CHARACTER.search(markup)) or markup[:1] == "\ufeff":
+            return None
+        return markup
+
+
+def _remove(element: etree._Element) -> None:
+    """Take ``element`` out for the sanitiser, keeping the text after it.
+
+    The element is emptied and renamed to one the sanitiser removes, rather than replaced: its
+    tail stays where it is (lxml refuses to copy a tail that holds a control character made by a
+    character reference), and the texts before and after it stay apart until the sanitiser joins
+    them, as they did when the element was removed from BeautifulSoup's tree.
+    """
+    element.clear(keep_tail=True)
+    element.tag = _REMOVED_TAG
+    element.text = ""  # written <x-removed></x-removed>, not as an open tag
+
+
+def _leaves(walk: _Walk) -> list[_Block]:
+    return [block for block in walk.blocks if not block.wrapper]
+
+
+def _block_text(walk: _Walk, block: _Block) -> str:
+    # The block's strings joined by spaces, as the repetition and furniture checks see them (the
+    # paragraph breaks among them are whitespace too, which every check folds).
+    return " ".join(walk.pieces[block.start : block.end])
+
+
+def _strip_repeats(walk: _Walk) -> list[_Block]:
+    """Leaf blocks that are furniture text or repeat an earlier one, in document order."""
     seen: set[str] = set()
-    for tag in _leaf_blocks(tags):
-        if _gone(tag):
-            continue
-        text = clean_line(tag.get_text(" "))
+    removed: list[_Block] = []
+    for block in _leaves(walk):
+        text = clean_line(_block_text(walk, block))
         if not text:
             continue
         key = comparison_text(text)
         if is_furniture_text(text) or (key and key in seen):
-            tag.decompose()
+            removed.append(block)
         elif key:
             seen.add(key)
+    return removed
+
+
+def _visible_text(walk: _Walk, removed: list[_Block]) -> str:
+    if not removed:
+        return "".join(walk.pieces)
+    kept: list[str] = []
+    position = 0
+    for block in removed:  # leaves: in document order, never overlapping
+        kept += walk.pieces[position : block.start]
+        position = block.end
+    kept += walk.pieces[position:]
+    return "".join(kept)
+
+
+def _inner_html(body: etree._Element) -> str:
+    """The body's content as markup for the sanitiser.
+
+    XML serialisation, because libxml2's HTML serialiser percent-escapes href and src values
+    (the archive keeps links as the feed wrote them); the walk gave empty elements an empty text,
+    so none is written as ``<p/>``.
+    """
+    body.attrib.clear()
+    markup = etree.tostring(body, encoding="unicode", method="xml", with_tail=False)
+    if markup == "<body/>":
+        return ""
+    return markup[len("<body>") : -len("</body>")]
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -198,20 +489,46 @@ def _paragraphs(text: str) -> list[str]:
     return kept
 
 
-def clean_html(html: str | None) -> CleanHtml:
-    """One parse: furniture and repeated paragraphs out, then sanitised HTML and plain text."""
+def _plain_html(paragraphs: list[str]) -> str:
+    return sanitize_html("".join(f"<p>{_escape(p)}</p>" for p in paragraphs))
+
+
+def _unparsed(html: str, with_html: bool) -> CleanHtml:
+    """Markup libxml2 would not read whole: its text only, every tag removed."""
+    paragraphs = _paragraphs(html_lib.unescape(_ANY_TAG.sub(" ", html)))
+    return CleanHtml(_plain_html(paragraphs) if with_html else "", paragraphs)
+
+
+def _clean(html: str | None, with_html: bool) -> CleanHtml:
     if not html:
         return CleanHtml("", [])
     html = html[:MAX_INPUT_CHARS]
     if "<" not in html:
         paragraphs = _paragraphs(html)
-        return CleanHtml(
-            sanitize_html("".join(f"<p>{_escape(p)}</p>" for p in paragraphs)), paragraphs
-        )
-    # html.parser does not recurse, so 10,000-deep nesting costs time, not the stack.
-    soup = BeautifulSoup(html, "html.parser")
-    _strip_furniture(soup)
-    return CleanHtml(sanitize_html(str(soup)), _paragraphs(_visible_text(soup)))
+        return CleanHtml(_plain_html(paragraphs) if with_html else "", paragraphs)
+    # Control characters and lone surrogates are dropped from the text anyway; libxml2 would
+    # turn them into U+FFFD, or refuse the string.
+    html = strip_controls(html)
+    body = _parse(html)
+    if body is None:
+        return _unparsed(html, with_html)
+    walk = _Walk(body, edit=with_html)
+    removed = _strip_repeats(walk)
+    markup = ""
+    if with_html:
+        written = walk.markup.html(removed, html) if walk.markup else None
+        if written is not None:
+            markup = written
+        else:
+            for element in walk.dropped + [block.element for block in removed]:
+                _remove(element)
+            markup = sanitize_html(_inner_html(body))
+    return CleanHtml(markup, _paragraphs(_visible_text(walk, removed)))
+
+
+def clean_html(html: str | None) -> CleanHtml:
+    """One parse: furniture and repeated paragraphs out, then sanitised HTML and plain text."""
+    return _clean(html, with_html=True)
 
 
 def _escape(text: str) -> str:
@@ -220,15 +537,24 @@ def _escape(text: str) -> str:
 
 def html_to_text(html: str | None) -> str:
     """Visible text of an HTML fragment, one paragraph per block element, furniture removed."""
-    return clean_html(html).text
+    return _clean(html, with_html=False).text
 
 
 def drop_paragraphs_html(html: str, drop_keys: set[str]) -> str:
-    """``html`` without the leaf blocks whose comparison text is in ``drop_keys``."""
+    """``html`` (stored, sanitised HTML) without the leaf blocks whose comparison text is in
+    ``drop_keys``."""
     if not html or not drop_keys:
         return html
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in _leaf_blocks(_tags(soup)):
-        if not _gone(tag) and comparison_text(tag.get_text(" ")) in drop_keys:
-            tag.decompose()
-    return sanitize_html(str(soup))
+    body = _parse(strip_controls(html))
+    if body is None:
+        return html
+    walk = _Walk(body, edit=True)
+    removed = [
+        block for block in _leaves(walk) if comparison_text(_block_text(walk, block)) in drop_keys
+    ]
+    written = walk.markup.html(removed, html) if walk.markup else None
+    if written is not None:
+        return written
+    for element in walk.dropped + [block.element for block in removed]:
+        _remove(element)
+    return sanitize_html(_inner_html(body))

@@ -17,7 +17,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\
 _INVISIBLE = re.compile(
     r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u061c\u180e]"
 )
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Both sets in one pass (single characters are removed, so the order of the two never mattered).
+_STRIPPED = re.compile(f"{_CONTROL.pattern}|{_INVISIBLE.pattern}")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 # Entity text left after one round of unescaping: "&amp;amp;" became "&amp;", "&amp;quot;" "&quot;".
 _ESCAPED_ENTITY = re.compile(
@@ -38,7 +39,7 @@ _LAT_TO_CYR = {lat: cyr for cyr, lat in _CYR_TO_LAT.items()}
 
 
 def strip_controls(text: str) -> str:
-    return _INVISIBLE.sub("", _CONTROL.sub("", text))
+    return _STRIPPED.sub("", text)
 
 
 def unescape_leftovers(text: str) -> str:
@@ -70,7 +71,7 @@ def _fix_word(match: re.Match[str]) -> str:
 def fix_mixed_script(text: str) -> str:
     """Words mixing Latin and Cyrillic letters get the look-alikes of one script replaced by the
     other's, when that makes the word single-script; no real word mixes the two."""
-    if not (_HAS_LATIN.search(text) and _HAS_CYRILLIC.search(text)):
+    if text.isascii() or not (_HAS_CYRILLIC.search(text) and _HAS_LATIN.search(text)):
         return text
     return _MIXED_WORD.sub(_fix_word, text)
 
@@ -80,21 +81,60 @@ def _hygiene(text: str) -> str:
     return fix_mixed_script(unicodedata.normalize("NFC", text))
 
 
+# Cleaned pieces of text are remembered: cleaning an article's HTML cleans each paragraph twice
+# (once alone, to judge it as furniture or a repeat, once within the whole text), and titles and
+# author lines repeat across a feed. Bounded: emptied when full, long pieces not kept.
+_MAX_CACHED_CHARS = 2_000
+_MAX_CACHED = 512
+
+
+class _CleanedPieces(dict):
+    """A piece of text (no surrounding whitespace) -> its paragraphs after hygiene, each with its
+    whitespace folded to single spaces, empty ones left out."""
+
+    def __missing__(self, piece: str) -> tuple[str, ...]:
+        parts = (_fold_spaces(p) for p in _BLANK_LINES.split(_hygiene(piece)))
+        paragraphs = tuple(p for p in parts if p)
+        if len(piece) <= _MAX_CACHED_CHARS:
+            if len(self) >= _MAX_CACHED:
+                self.clear()
+            self[piece] = paragraphs
+        return paragraphs
+
+
+_CLEANED = _CleanedPieces()
+
+
+def _fold_spaces(text: str) -> str:
+    """Whitespace runs as single spaces, none at the ends (str.split() knows every space
+    character: tab, no-break, the typographic ones)."""
+    # Text already so (most paragraphs) is told at C speed: a printable string has no whitespace
+    # but the space (tests/test_clean_equivalence.py checks every code point).
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
 def clean_line(text: str | None) -> str:
     """A one-line field (title, author): hygiene, NFC, whitespace folded to single spaces."""
     if not text:
         return ""
-    return " ".join(_hygiene(text).split())
+    # Hygiene never turns whitespace into anything else, nor joins across it: the ends can go
+    # first (tests/test_clean_equivalence.py compares with the whole-text definition).
+    return " ".join(_CLEANED[text.strip()])
 
 
 def clean_block(text: str | None) -> str:
     """A multi-paragraph field: paragraphs kept apart by one blank line, spaces folded inside."""
     if not text:
         return ""
-    text = _hygiene(text.replace("\r\n", "\n").replace("\r", "\n"))
-    paragraphs = [_SPACES.sub(" ", p).strip() for p in _BLANK_LINES.split(text)]
-    paragraphs = [" ".join(p.split()) for p in paragraphs]
-    return "\n\n".join(p for p in paragraphs if p)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Every "\n\n" ends a paragraph whatever hygiene does around it, so the text is cleaned one
+    # piece at a time.
+    paragraphs: list[str] = []
+    for piece in text.split("\n\n"):
+        paragraphs += _CLEANED[piece.strip()]
+    return "\n\n".join(paragraphs)
 
 
 def truncate(text: str, limit: int) -> str:

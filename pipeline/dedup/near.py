@@ -23,6 +23,7 @@ Parameters, and why:
 from __future__ import annotations
 
 import hashlib
+import threading
 import zlib
 from dataclasses import dataclass
 
@@ -67,20 +68,48 @@ class Signature:
         return Signature(np.frombuffer(data, dtype="<u4").astype(np.uint32), shingles)
 
 
+# CRC-32 of words seen before, bounded like the folding caches of pipeline.dedup.normalize.
+_MAX_WORD_CHARS = 40
+_MAX_WORDS = 32_768
+
+
+class _WordHashes(dict):
+    def __missing__(self, word: str) -> int:
+        value = zlib.crc32(word.encode())
+        if len(word) <= _MAX_WORD_CHARS:
+            if len(self) >= _MAX_WORDS:
+                self.clear()
+            self[word] = value
+        return value
+
+
+_WORD_HASHES = _WordHashes()
+
+
 def shingle_hashes(comparison: str) -> np.ndarray:
     """Distinct 64-bit hashes of the text's word 3-grams (the whole text if shorter)."""
     words = comparison.split()
     if not words:
         return np.zeros(0, dtype=np.uint64)
-    word_hashes = np.fromiter((zlib.crc32(w.encode()) for w in words), np.uint64, len(words))
+    word_hashes = np.fromiter(map(_WORD_HASHES.__getitem__, words), np.uint64, len(words))
     if len(words) < SHINGLE_WORDS:
         return np.unique(word_hashes * _SHINGLE_MUL[0])
     n = len(words) - SHINGLE_WORDS + 1
-    combined = np.zeros(n, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for i in range(SHINGLE_WORDS):
-            combined = (combined ^ word_hashes[i : i + n]) * _SHINGLE_MUL[i]
-    return np.unique(combined)
+    # ((w0 * m0) ^ w1) * m1 ... in place (0 ^ w0 is w0); array products wrap modulo 2**64.
+    combined = word_hashes[:n] * _SHINGLE_MUL[0]
+    for i in range(1, SHINGLE_WORDS):
+        combined ^= word_hashes[i : i + n]
+        combined *= _SHINGLE_MUL[i]
+    return _distinct(combined)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique for a 1-D array it may sort in place, without its general-purpose overhead."""
+    values.sort()
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def signature(comparison: str) -> Signature | None:
@@ -88,9 +117,34 @@ def signature(comparison: str) -> Signature | None:
     hashes = shingle_hashes(comparison)
     if len(hashes) < MIN_SHINGLES:
         return None
-    with np.errstate(over="ignore"):
-        values = (_A * hashes.reshape(1, -1) + _B) >> np.uint64(32)
-    return Signature(values.min(axis=1).astype(np.uint32), len(hashes))
+    return Signature(_minhash(hashes), len(hashes))
+
+
+# Shingles hashed at once: a (1024, NUM_PERM) block of 64-bit values is 1 MiB, reused by the
+# thread for every text, so a long text neither allocates 128 values per shingle nor leaves the
+# processor's cache. Shingles by rows: the minimum over rows runs along contiguous memory.
+_BLOCK = 1024
+_BUFFERS = threading.local()
+_A_ROW = _A.reshape(1, -1)
+_B_ROW = _B.reshape(1, -1)
+
+
+def _minhash(hashes: np.ndarray) -> np.ndarray:
+    """min over the shingles x of (a*x + b) >> 32 for each of the NUM_PERM (a, b), as uint32.
+
+    The shift is monotonic, so it is applied to the minima of a*x + b rather than to every value.
+    """
+    buffer = getattr(_BUFFERS, "block", None)
+    if buffer is None:
+        buffer = _BUFFERS.block = np.empty((_BLOCK, NUM_PERM), dtype=np.uint64)
+    minima = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+    for start in range(0, len(hashes), _BLOCK):
+        part = hashes[start : start + _BLOCK].reshape(-1, 1)
+        values = buffer[: len(part)]
+        np.multiply(part, _A_ROW, out=values)  # wraps modulo 2**64, as intended
+        np.add(values, _B_ROW, out=values)
+        np.minimum(minima, values.min(axis=0), out=minima)
+    return (minima >> np.uint64(32)).astype(np.uint32)
 
 
 def band_buckets_many(minhashes: np.ndarray) -> np.ndarray:

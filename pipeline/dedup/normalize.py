@@ -49,6 +49,52 @@ def fold_diacritics(text: str) -> str:
     return _fold_slow(text)
 
 
+# Folding is done token by token (tokens split at whitespace) and paragraph by paragraph, with the
+# results remembered. Exact: no whitespace character folds to a word character
+# (tests/test_clean_equivalence.py checks every code point), so the words of a text are the words
+# of its pieces in order. Nearly every token of a news text was seen before (in it or in an
+# earlier article of its language), and an article's paragraphs are compared several times while
+# it is cleaned, hashed and deduplicated. Both caches are bounded: they are emptied when full,
+# and a piece longer than MAX_*_CHARS is folded without being kept.
+_MAX_TOKEN_CHARS = 40
+_MAX_TOKENS = 32_768
+_MAX_PARAGRAPH_CHARS = 2_000
+_MAX_PARAGRAPHS = 512
+
+
+class _Tokens(dict):
+    def __missing__(self, token: str) -> str:
+        folded = " ".join(_WORD.findall(token.translate(_COMPARISON)))
+        if len(token) <= _MAX_TOKEN_CHARS:
+            if len(self) >= _MAX_TOKENS:
+                self.clear()
+            self[token] = folded
+        return folded
+
+
+_TOKENS = _Tokens()
+
+
+def _fold_tokens(text: str) -> str:
+    # map/filter/join keep the loop in C; an empty string is a token without a word.
+    return " ".join(filter(None, map(_TOKENS.__getitem__, text.split())))
+
+
+class _Paragraphs(dict):
+    def __missing__(self, paragraph: str) -> str:
+        folded = _fold_tokens(paragraph)
+        if len(paragraph) <= _MAX_PARAGRAPH_CHARS:
+            if len(self) >= _MAX_PARAGRAPHS:
+                self.clear()
+            self[paragraph] = folded
+        return folded
+
+
+_PARAGRAPHS = _Paragraphs()
+
+
 def comparison_text(text: str) -> str:
     """Lower-case Latin without diacritics or punctuation, words separated by single spaces."""
-    return " ".join(_WORD.findall(text.translate(_COMPARISON)))
+    if "\n\n" not in text:
+        return _PARAGRAPHS[text]
+    return " ".join(filter(None, map(_PARAGRAPHS.__getitem__, text.split("\n\n"))))
