@@ -102,4 +102,6 @@ def build_article(entry: Entry, ctx: FeedContext) -> dict | Rejected:
         # Text from a summary only: it never replaces a fuller text of the same article
         # (pipeline.archive.articles); not a column.
         "_partial": entry.content_html is None,
+        # Paragraph -> its comparison text, for dedup and the search index; not a column.
+        "_folded": dict(zip(cleaned.paragraphs, cleaned.folded, strict=True)),
     }

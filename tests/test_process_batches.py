@@ -121,3 +121,34 @@ def test_batches_on_postgres(pg_url):
     assert state["fetches"][1][1:] == (2, 1)
     assert state["articles"][0][1] == "https://lajme.example/a.xml"
     assert state["articles"][0][2] == T0
+
+
+def test_folded_paragraphs_from_cleaning_give_the_same_keys_as_folding_again():
+    """Dedup and search reuse the comparison texts cleaning computed; nothing may change."""
+    from pipeline.archive.articles import _comparison, _search_words
+    from pipeline.articles import FeedContext, build_article
+    from pipeline.parse.feeds import Entry
+    from pipeline.search.words import search_words
+
+    ctx = FeedContext(1, 1, "https://lajme.example/a.xml", "sr", None, T0)
+    entry = Entry(
+        guid=None,
+        link="https://lajme.example/gas",
+        title="Вучић: гасовод до Ниша следеће године",
+        summary_html="<p>Кратко: гасовод.</p>",
+        content_html=(
+            "<p>БЕОГРАД (Бета) – Гасовод ће бити завршен до краја следеће године.</p>"
+            "<p>Radovi kod Niša počinju u martu, a vrednost je 85,5 miliona evra.</p>"
+            "<p>Извор: Танјуг</p>"
+        ),
+    )
+    row = build_article(entry, ctx)
+    assert row["_folded"]  # cleaning handed its comparison texts on
+    bare = {k: v for k, v in row.items() if k != "_folded"}
+    assert _comparison(row) == _comparison(bare)
+    assert _search_words(row) == search_words(row["title"], row["summary"], row["body_text"])
+    # A paragraph changed after cleaning (boilerplate, credits) is folded again, not looked up.
+    row["body_text"] = row["body_text"].replace("martu", "aprilu")
+    bare["body_text"] = row["body_text"]
+    assert _comparison(row) == _comparison(bare)
+    assert "aprilu" in _search_words(row) and "martu" not in _search_words(row)

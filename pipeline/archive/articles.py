@@ -23,7 +23,7 @@ from pipeline.dedup.stories import (
     singleton_stories,
     store_signatures,
 )
-from pipeline.search.words import search_words
+from pipeline.search.words import SEARCH_CHARS, search_words, words_of
 
 ARTICLES = ArticleRow.__table__
 QUARANTINE = QuarantineRow.__table__
@@ -127,15 +127,45 @@ def fullest_per_id(rows: list[dict]) -> list[dict]:
 MIN_WORDS_FOR_EXACT = 10
 
 
+def _folder(row: dict):
+    """comparison_text for the row's paragraphs, from what cleaning computed where it can."""
+    known: dict[str, str] = row.get("_folded") or {}
+
+    def fold(paragraph: str) -> str:
+        folded = known.get(paragraph)
+        return comparison_text(paragraph) if folded is None else folded
+
+    return fold
+
+
+def _folded_paragraphs(paragraphs: list[str], fold) -> str:
+    """comparison_text("\n\n".join(paragraphs)), paragraph by paragraph (words never span two)."""
+    return " ".join(f for f in map(fold, paragraphs) if f)
+
+
 def _comparison(row: dict) -> tuple[str, str, str, str | None]:
     """(compared title, compared body, content hash, credited source) of one row.
 
     Credits are left out: the origin does not carry "/ VOA" under its own text.
     """
     credited = split_credits((row.get("body_text") or "").split("\n\n"))
-    body = comparison_text("\n\n".join(credited.paragraphs))
+    body = _folded_paragraphs(credited.paragraphs, _folder(row))
     title = comparison_text(row.get("title") or "")
     return title, body, text_hash(f"{title}\n{body}"), credited.source
+
+
+def _search_words(row: dict) -> list[str]:
+    body = row.get("body_text") or ""
+    if len(row["title"] or "") + len(row.get("summary") or "") + len(body) + 2 > SEARCH_CHARS:
+        return search_words(row["title"], row.get("summary"), body)  # cut where the SQL cuts
+    words = " ".join(
+        (
+            comparison_text(row["title"] or ""),
+            comparison_text(row.get("summary") or ""),
+            _folded_paragraphs(body.split("\n\n"), _folder(row)),
+        )
+    )
+    return words_of(words)
 
 
 def _dedup_items(rows: list[dict]) -> list[DedupItem]:
@@ -223,10 +253,12 @@ _SEARCH_VECTOR = {"search_tsv": "array_to_tsvector(string_to_array(search_tsv, '
 
 def _upsert_articles(connection: Connection, rows: list[dict]) -> list[tuple]:
     if connection.dialect.name != "postgresql":
+        for row in rows:
+            row.pop("_folded", None)
         return upsert(connection, ARTICLES, rows, ["id"], UPDATABLE, returning=["id"])
     for row in rows:
-        words = search_words(row["title"], row.get("summary"), row.get("body_text"))
-        row["search_tsv"] = " ".join(words)
+        row["search_tsv"] = " ".join(_search_words(row))
+        row.pop("_folded", None)
     return staged_upsert(
         connection,
         "articles",

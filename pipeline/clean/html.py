@@ -11,7 +11,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import nh3
 from lxml import etree
@@ -113,6 +113,9 @@ _LIBXML2_MAX_DEPTH = 256
 class CleanHtml:
     html: str  # sanitised, furniture removed
     paragraphs: list[str]  # plain text paragraphs, hygiene applied
+    # comparison_text of each paragraph, computed anyway to find repeats: dedup and the search
+    # index reuse them instead of folding the text again.
+    folded: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -477,16 +480,19 @@ def _inner_html(body: etree._Element) -> str:
     return markup[len("<body>") : -len("</body>")]
 
 
-def _paragraphs(text: str) -> list[str]:
+def _paragraphs(text: str) -> tuple[list[str], list[str]]:
+    """The kept paragraphs and their comparison texts."""
     seen: set[str] = set()
     kept: list[str] = []
+    folded: list[str] = []
     for paragraph in clean_block(text).split("\n\n"):
         key = comparison_text(paragraph)
         if not paragraph or is_furniture_text(paragraph) or (key and key in seen):
             continue
         seen.add(key)
         kept.append(paragraph)
-    return kept
+        folded.append(key)
+    return kept, folded
 
 
 def _plain_html(paragraphs: list[str]) -> str:
@@ -495,8 +501,8 @@ def _plain_html(paragraphs: list[str]) -> str:
 
 def _unparsed(html: str, with_html: bool) -> CleanHtml:
     """Markup libxml2 would not read whole: its text only, every tag removed."""
-    paragraphs = _paragraphs(html_lib.unescape(_ANY_TAG.sub(" ", html)))
-    return CleanHtml(_plain_html(paragraphs) if with_html else "", paragraphs)
+    paragraphs, folded = _paragraphs(html_lib.unescape(_ANY_TAG.sub(" ", html)))
+    return CleanHtml(_plain_html(paragraphs) if with_html else "", paragraphs, folded)
 
 
 def _clean(html: str | None, with_html: bool) -> CleanHtml:
@@ -504,8 +510,8 @@ def _clean(html: str | None, with_html: bool) -> CleanHtml:
         return CleanHtml("", [])
     html = html[:MAX_INPUT_CHARS]
     if "<" not in html:
-        paragraphs = _paragraphs(html)
-        return CleanHtml(_plain_html(paragraphs) if with_html else "", paragraphs)
+        paragraphs, folded = _paragraphs(html)
+        return CleanHtml(_plain_html(paragraphs) if with_html else "", paragraphs, folded)
     # Control characters and lone surrogates are dropped from the text anyway; libxml2 would
     # turn them into U+FFFD, or refuse the string.
     html = strip_controls(html)
@@ -523,7 +529,7 @@ def _clean(html: str | None, with_html: bool) -> CleanHtml:
             for element in walk.dropped + [block.element for block in removed]:
                 _remove(element)
             markup = sanitize_html(_inner_html(body))
-    return CleanHtml(markup, _paragraphs(_visible_text(walk, removed)))
+    return CleanHtml(markup, *_paragraphs(_visible_text(walk, removed)))
 
 
 def clean_html(html: str | None) -> CleanHtml:

@@ -17,7 +17,12 @@ MAX_LEXEME_BYTES = 2_047
 def search_words(title: str | None, summary: str | None, body: str | None) -> list[str]:
     """Distinct folded words of an article, sorted (so equal texts give equal parameters)."""
     source = f"{title or ''} {summary or ''} {body or ''}"[:SEARCH_CHARS]
-    words = set(comparison_text(source).replace("_", " ").split())
+    return words_of(comparison_text(source))
+
+
+def words_of(folded: str) -> list[str]:
+    """The distinct lexemes of a folded text (``comparison_text`` output), sorted."""
+    words = set(folded.replace("_", " ").split())
     return sorted(w for w in words if len(w) * 4 <= MAX_LEXEME_BYTES or _fits(w))
 
 
