@@ -14,7 +14,8 @@ from pipeline.language import (
     identify_article,
 )
 from pipeline.language.cli import main as cli_main
-from pipeline.language.script import profile
+from pipeline.language.screen import screen_for
+from pipeline.language.script import letter_count, profile
 
 
 @pytest.mark.parametrize(
@@ -235,3 +236,116 @@ def test_many_long_texts_finish_without_hanging() -> None:
     for _ in range(200):
         identify(text)
     assert time.monotonic() - start < 30  # generous: catches hangs, not a benchmark
+
+
+# --- article-level: the function-word screen in front of the full ensemble -----------------
+
+SR_CYRL_TITLE = "Влада Србије усвојила нови закон о буџету"
+SR_CYRL_PARAGRAPHS = (
+    "Министар финансија је рекао да ће буџет за следећу годину бити усвојен до краја "
+    "месеца, након дуге расправе у Скупштини.",
+    "Према његовим речима, већи део новца биће уложен у изградњу путева и школа у мањим "
+    "општинама широм земље.",
+    "Владата на Македонија ќе го разгледа предлогот за новиот закон во петок, изјави "
+    "портпаролот по седницата.",
+    "Опозиција је најавила да ће гласати против, јер сматра да су планирани приходи "
+    "превише оптимистични.",
+)
+HR_TITLE = "Vlada je u četvrtak predstavila proračun za iduću godinu"
+HR_PARAGRAPHS = (
+    "Ministar financija rekao je da će proračun biti usvojen do kraja mjeseca, nakon duge "
+    "rasprave u Saboru.",
+    "Prema njegovim riječima, veći dio novca bit će uložen u izgradnju cesta i škola u "
+    "manjim općinama diljem zemlje.",
+    "Vlada je včeraj sprejela nov zakon in ga poslala v državni zbor, kjer ga bodo poslanci "
+    "obravnavali že prihodnji teden.",
+    "Oporba je najavila da će glasovati protiv jer smatra da su planirani prihodi previše "
+    "optimistični.",
+)
+
+
+def test_cyrillic_serbian_article_reports_its_macedonian_paragraph() -> None:
+    article = identify_article(SR_CYRL_TITLE, "\n\n".join(SR_CYRL_PARAGRAPHS))
+    assert (article.tag, article.script) == ("sr-Cyrl", "Cyrl")
+    assert [(p.index, p.result.tag) for p in article.paragraphs] == [(2, "mk")]
+    assert article.paragraphs[0].text == SR_CYRL_PARAGRAPHS[2]
+
+
+def test_croatian_article_reports_its_slovenian_paragraph() -> None:
+    article = identify_article(HR_TITLE, "\n\n".join(HR_PARAGRAPHS))
+    assert article.tag == "hr"
+    assert [(p.index, p.result.tag) for p in article.paragraphs] == [(2, "sl")]
+
+
+def test_screen_passes_plain_paragraphs_and_sends_on_related_languages() -> None:
+    serbian = screen_for("sr", "Cyrl")
+    croatian = screen_for("hr", "Latn")
+    assert serbian is not None and croatian is not None
+    # Macedonian shares "на", "за", "по" with Serbian; no ђ/ћ, so it goes to the full check.
+    assert [serbian.agrees(p) for p in SR_CYRL_PARAGRAPHS] == [True, True, False, True]
+    # Slovenian "in", "ga", "že" against Croatian.
+    assert [croatian.agrees(p) for p in HR_PARAGRAPHS] == [True, True, False, True]
+    albanian = screen_for("sq", "Latn")
+    assert albanian is not None
+    assert not albanian.agrees("The minister said that the talks with the union would resume.")
+    assert albanian.agrees("Ai shtoi se qeveria do të paraqesë planin e saj para parlamentit.")
+    # Too few function words to judge: sent on, not passed.
+    assert not albanian.agrees("Prishtinë, 12 mars 2026")
+    # No list for the language: no screen, every paragraph gets the full check.
+    assert screen_for("fi", "Latn") is None
+
+
+def test_cyrillic_serbian_article_reports_its_bulgarian_paragraph() -> None:
+    bulgarian = (
+        "Според министъра бюджетът за следващата година ще бъде приет до края на месеца, "
+        "но опозицията не е съгласна с него."
+    )
+    paragraphs = [*SR_CYRL_PARAGRAPHS[:2], bulgarian, SR_CYRL_PARAGRAPHS[3]]
+    article = identify_article(SR_CYRL_TITLE, "\n\n".join(paragraphs))
+    assert article.tag == "sr-Cyrl"
+    assert [(p.index, p.result.tag) for p in article.paragraphs] == [(2, "bg")]
+    serbian = screen_for("sr", "Cyrl")
+    assert serbian is not None
+    # Shared "на", "за", "до", "не", "но"; the letters ъ, щ, я, ю give it away.
+    assert not serbian.agrees(bulgarian)
+
+
+def test_screen_sends_on_a_paragraph_of_another_variety_with_clear_words() -> None:
+    croatian = screen_for("hr", "Latn")
+    assert croatian is not None
+    # "posle", "deca", "uvek" are Serbian (ekavian) in the lexicon.
+    ekavian = "Posle podne su deca uvek otišla kući, a mi smo ostali da sačekamo vesti sa sednice."
+    assert not croatian.agrees(ekavian)
+    assert croatian.agrees(HR_PARAGRAPHS[0])
+
+
+def test_screen_off_labels_every_paragraph_in_full() -> None:
+    text = "\n\n".join(SR_CYRL_PARAGRAPHS)
+    screened = identify_article(SR_CYRL_TITLE, text)
+    full = identify_article(SR_CYRL_TITLE, text, options=LanguageOptions(screen_paragraphs=False))
+    assert full == screened
+
+
+def test_article_paragraphs_of_an_undetermined_article_are_all_checked() -> None:
+    # The title and text together are too mixed to label; paragraphs are judged alone.
+    title = "Vlada Владе Влада vlada Влада vlada"
+    text = "Влада Владе Влада\n\nThe minister said the talks would resume next week in Brussels."
+    article = identify_article(title, text, prior="sq")
+    assert article.tag == "und"
+    assert [(p.index, p.result.tag) for p in article.paragraphs] == [(1, "en")]
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        # look-alike folding, superscript and fraction (letters to the regex: "other")
+        ("Ministri \u0415U su pro\u0441esu \u00b2 \u00bd", {"Latn": 19, "Zyyy": 2}),
+        # characters beyond the BMP take the regex path: one letter, one emoji
+        ("Vlada \U0001f600 danas \U0001d400bc", {"Latn": 12, "Zyyy": 1}),
+        ("Влада Србије" * 50, {"Cyrl": 458}),  # counts read the first 500 characters
+        ("12 34 !!", {}),
+    ],
+)
+def test_script_counts_and_letter_count(text: str, counts: dict[str, int]) -> None:
+    assert profile(text).counts == counts
+    assert letter_count(text) == profile(text).letters == sum(counts.values())

@@ -8,13 +8,11 @@ langdetect is seeded before first use so that its answers are reproducible.
 from __future__ import annotations
 
 import math
-import re
 import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-_NEWLINES = re.compile(r"\s+")
 _lock = threading.Lock()
 
 
@@ -36,7 +34,9 @@ def _fasttext_model() -> Any:
 
 def fasttext_scores(text: str, k: int = 6) -> dict[str, float]:
     """Top-k fastText lid.176 (lite) labels with probabilities."""
-    labels, probs = _fasttext_model().predict(_NEWLINES.sub(" ", text).strip(), k=k)
+    # fastText reads one line: whitespace runs become one space (str.split's whitespace is
+    # the regex \s, and joining is cheaper than a substitution).
+    labels, probs = _fasttext_model().predict(" ".join(text.split()), k=k)
     return {lab.removeprefix("__label__"): float(p) for lab, p in zip(labels, probs, strict=False)}
 
 

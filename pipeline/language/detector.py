@@ -14,7 +14,7 @@ import re
 from pipeline.language import backends, hbs, letters
 from pipeline.language.script import CYRL, GREK, LATN, profile
 from pipeline.language.tags import make_result
-from pipeline.language.types import UND, LanguageOptions, LanguageResult
+from pipeline.language.types import UND, LanguageOptions, LanguageResult, default_options
 
 HBS = ("hr", "bs", "sr", "cnr")
 _WORDS = re.compile(r"[^\W\d_]{2,}")
@@ -66,8 +66,11 @@ def _normalise_prior(prior: str | None) -> str | None:
     return {"sh": "hbs", "srp": "sr", "hrv": "hr", "bos": "bs", "me": "cnr"}.get(code, code)
 
 
+_GROUP_OF = {lang: "hbs" for lang in (*HBS, "sh")}
+
+
 def _group(lang: str) -> str:
-    return "hbs" if lang in HBS or lang == "sh" else lang
+    return _GROUP_OF.get(lang, lang)
 
 
 def _group_scores(
@@ -75,7 +78,8 @@ def _group_scores(
 ) -> dict[str, float]:
     pooled: dict[str, float] = {}
     for lang, p in ft.items():
-        pooled[_group(lang)] = pooled.get(_group(lang), 0.0) + p
+        key = _GROUP_OF.get(lang, lang)
+        pooled[key] = pooled.get(key, 0.0) + p
     if script == CYRL:
         pooled = {k: v for k, v in pooled.items() if k in _CYRILLIC_LANGS or k == "hbs"}
         if "hbs" in pooled:  # Cyrillic hbs text is Serbian at this stage
@@ -87,13 +91,15 @@ def _group_scores(
     pooled[OTHER] = max(1.0 - sum(ft.values()), 0.0)
     ev: dict[str, float] = {}
     for lang, pts in evidence.items():
-        key = "sr" if script == CYRL and lang == "sr" else _group(lang)
+        key = "sr" if script == CYRL and lang == "sr" else _GROUP_OF.get(lang, lang)
         ev[key] = max(ev.get(key, 0.0), pts)
+    bonus = "expected" in options.signals
+    expected = options.expected
+    hbs_expected = "hr" in expected
     out: dict[str, float] = {}
     for lang in set(pooled) | set(ev):
         score = math.log(pooled.get(lang, 0.0) + _EPS) + LETTER_WEIGHT * ev.get(lang, 0.0)
-        expected = lang in options.expected or (lang == "hbs" and "hr" in options.expected)
-        if expected and "expected" in options.signals:
+        if bonus and (lang in expected or (lang == "hbs" and hbs_expected)):
             score += EXPECTED_BONUS
         out[lang] = score
     return out
@@ -203,7 +209,7 @@ def identify(
     text: str, *, prior: str | None = None, options: LanguageOptions | None = None
 ) -> LanguageResult:
     """Language and script of one text (see the package docstring)."""
-    options = options or LanguageOptions()
+    options = options or default_options()
     prof = profile(text[:MAX_CHARS] if len(text) > MAX_CHARS else text)
     if prof.letters < options.min_letters or prof.share < options.min_script_share:
         return UND

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from pipeline.language.hbs_lexicon import EXACT, LANGS, PREFIX, PREFIX_LENGTHS
+from pipeline.language.tokens import lower_tokens
 
 _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -151,40 +152,64 @@ def transliterate(text: str) -> str:
     return text.lower().translate(_TRANSLIT)
 
 
+# Roles a token can play in the two-word rules of scores(), cached with its points so the
+# scan does set lookups only for tokens that play one.
+_MODAL, _DA, _INFINITIVE, _SYNTH, _AUX, _T_END, _JE, _LI = (1 << i for i in range(8))
+_Entry = tuple[tuple[tuple[str, float], ...], str | None, int]  # (points, kind, roles)
+_ENTRIES: dict[str, _Entry] = {}  # by the lower-cased word as written (either script)
+
+
+def _roles(tok: str) -> int:
+    roles = 0
+    if tok in _MODALS:
+        roles |= _MODAL
+    if tok == "da":
+        roles |= _DA
+    elif tok == "je":
+        roles |= _JE
+    elif tok == "li":
+        roles |= _LI
+    if tok.endswith(("ti", "ći")) and len(tok) > 3:
+        roles |= _INFINITIVE
+    if tok in _SYNTH_FUTURE:
+        roles |= _SYNTH
+    elif tok in _FUTURE_AUX:
+        roles |= _AUX
+    if len(tok) > 2 and tok.endswith("t"):
+        roles |= _T_END
+    return roles
+
+
+def _entry(tok: str) -> _Entry:
+    try:
+        return _ENTRIES[tok]
+    except KeyError:
+        pass
+    latin = tok.translate(_TRANSLIT)
+    points, kind = _analyse(latin)
+    entry = (tuple(points.items()) if points else (), kind, _roles(latin))
+    if len(_ENTRIES) < _CACHE_MAX:
+        _ENTRIES[tok] = entry
+    return entry
+
+
 def scores(text: str, max_tokens: int = 400) -> dict[str, float]:
     """Evidence points per language (hr, bs, sr, cnr) for a Latin or Cyrillic text."""
-    low = transliterate(text)
     out = dict.fromkeys(LANGS, 0.0)
-    tokens = _TOKEN.findall(low)[:max_tokens]
-    prev = ""
+    # Transliteration maps letters to letters, so it can wait for the words: each distinct
+    # word is transliterated once, when it enters the cache.
+    tokens = lower_tokens(text)[:max_tokens]
+    prev = 0  # roles of the previous token
     found: dict[str, int] = {}
     for tok in tokens:
-        points, kind = _analyse(tok)
-        if points:
-            for lang, w in points.items():
-                out[lang] += w
+        points, kind, roles = _ENTRIES.get(tok) or _entry(tok)
+        for lang, w in points:
+            out[lang] += w
         if kind:
             found[kind] = found.get(kind, 0) + 1
-        if prev in _MODALS:
-            if tok == "da":
-                out["sr"] += 1.0
-                out["bs"] += 0.4
-                out["cnr"] += 0.6
-            elif tok.endswith(("ti", "ći")) and len(tok) > 3:
-                out["hr"] += 1.0
-                out["bs"] += 0.5
-        if tok in _SYNTH_FUTURE:
-            out["sr"] += 1.0
-            out["bs"] += 0.4
-        elif tok in _FUTURE_AUX and len(prev) > 2 and prev.endswith("t"):
-            out["hr"] += 1.0  # "bit će", "radit ćemo"
-        if prev == "je" and tok == "li":
-            out["hr"] += 1.0
-        if prev == "da" and tok == "li":
-            out["sr"] += 1.0
-            out["bs"] += 0.5
-            out["cnr"] += 0.5
-        prev = tok
+        if roles or prev:
+            _two_word_rules(prev, roles, out)
+        prev = roles
     # Absence is evidence too (Poisson: log P(no marker of a kind in n tokens | lang) =
     # -rate * n): a longer text without any ijekavian form leans Serbian, one without
     # any Croatian-only word leans away from Croatian. Rates: data/hbs_rates.json.
@@ -195,12 +220,36 @@ def scores(text: str, max_tokens: int = 400) -> dict[str, float]:
                 out[lang] -= by_lang[lang] * n
     # "BiH" (Bosnia and Herzegovina) is only recognisable before lower-casing ("bih" is
     # also the verb "would").
-    bih = len(_BIH.findall(text))
+    bih = len(_BIH.findall(text)) if "BiH" in text or "БиХ" in text else 0
     if bih:
         out["bs"] += 2.0 * min(bih, 3)
     if _CNR_LETTERS.search(text):
         out["cnr"] += 4.0
     return out
+
+
+def _two_word_rules(prev: int, roles: int, out: dict[str, float]) -> None:
+    """Points from a token read with the one before it (roles of both)."""
+    if prev & _MODAL:
+        if roles & _DA:  # "treba da ide"
+            out["sr"] += 1.0
+            out["bs"] += 0.4
+            out["cnr"] += 0.6
+        elif roles & _INFINITIVE:  # "treba ići"
+            out["hr"] += 1.0
+            out["bs"] += 0.5
+    if roles & _SYNTH:
+        out["sr"] += 1.0
+        out["bs"] += 0.4
+    elif roles & _AUX and prev & _T_END:
+        out["hr"] += 1.0  # "bit će", "radit ćemo"
+    if roles & _LI:
+        if prev & _JE:
+            out["hr"] += 1.0
+        elif prev & _DA:
+            out["sr"] += 1.0
+            out["bs"] += 0.5
+            out["cnr"] += 0.5
 
 
 _RATES = _load_rates()

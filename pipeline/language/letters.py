@@ -7,11 +7,11 @@ feature so one repeated letter cannot outvote everything else.
 from __future__ import annotations
 
 import json
-import re
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-_TOKEN = re.compile(r"[^\W\d_]+")
+from pipeline.language.tokens import lower_tokens, lowered
 
 # Cyrillic letters: language -> letters that point to it.
 _CYRL_LETTERS: dict[str, tuple[str, float]] = {
@@ -93,35 +93,71 @@ def _letter_scores(low: str, table: dict) -> dict[str, float]:
     """Points for the letters only some languages use, at most 6 occurrences each."""
     out: dict[str, float] = {}
     for langs, (chars, weight) in table.items():
-        n = sum(low.count(c) for c in chars)
+        n = sum(map(low.count, chars))
         if n:
             for lang in langs.split("+"):
                 out[lang] = out.get(lang, 0.0) + weight * min(n, 6)
     return out
 
 
+def _token_counts(text: str, max_tokens: int) -> Counter[str]:
+    # Every point below is a whole number per occurrence, so counting each distinct token
+    # once and multiplying gives exactly the sums of a token-by-token pass.
+    return Counter(lower_tokens(text)[:max_tokens])
+
+
+# What one Cyrillic token is worth: (points per language from the word tables, label of
+# the learned word list, and whether it ends like a Macedonian article, a Bulgarian
+# article, a Serbian case form). Cached per distinct token: news vocabulary repeats.
+_CyrillicToken = tuple[tuple[tuple[str, float], ...], str | None, int, int, int]
+_CYRL_CACHE: dict[str, _CyrillicToken] = {}
+_CACHE_MAX = 100_000
+
+
+def _cyrillic_token(tok: str) -> _CyrillicToken:
+    try:
+        return _CYRL_CACHE[tok]
+    except KeyError:
+        pass
+    points: dict[str, float] = {}
+    learned = None
+    langs = _CYRL_WORDS.get(tok)
+    if langs:
+        for lang in langs.split():
+            points[lang] = points.get(lang, 0.0) + 1.0
+        strong = _CYRL_STRONG.get(tok)
+        if strong:
+            points[strong] = points.get(strong, 0.0) + STRONG_WORD_POINTS
+    else:
+        learned = _learned_words("cyrillic_words.json").get(tok)
+    long = len(tok) > 4  # a stem of 3+ letters before the ending
+    info = (
+        tuple(points.items()),
+        learned,
+        int(long and tok.endswith(_MK_ARTICLE)),
+        int(long and tok.endswith(_BG_ARTICLE)),
+        int(long and tok.endswith(_SR_CASE)),
+    )
+    if len(_CYRL_CACHE) < _CACHE_MAX:
+        _CYRL_CACHE[tok] = info
+    return info
+
+
 def cyrillic_scores(text: str, max_tokens: int = 400) -> dict[str, float]:
-    low = text.lower()
+    low = lowered(text)[0]
     out = _letter_scores(low, _CYRL_LETTERS)
     hits: dict[str, float] = {}
     learned_hits: dict[str, int] = {}
-    learned = _learned_words("cyrillic_words.json")
     mk_art = bg_art = sr_case = 0
-    for tok in _TOKEN.findall(low)[:max_tokens]:
-        if len(tok) > 4:  # a stem of 3+ letters before the ending
-            mk_art += tok.endswith(_MK_ARTICLE)
-            bg_art += tok.endswith(_BG_ARTICLE)
-            sr_case += tok.endswith(_SR_CASE)
-        langs = _CYRL_WORDS.get(tok)
-        if langs:
-            for lang in langs.split():
-                hits[lang] = hits.get(lang, 0.0) + 1.0
-            strong = _CYRL_STRONG.get(tok)
-            if strong:
-                hits[strong] = hits.get(strong, 0.0) + STRONG_WORD_POINTS
-        elif tok in learned:
-            lang = learned[tok]
-            learned_hits[lang] = learned_hits.get(lang, 0) + 1
+    for tok, n in _token_counts(text, max_tokens).items():
+        points, learned, mk, bg, sr = _cyrillic_token(tok)
+        mk_art += mk * n
+        bg_art += bg * n
+        sr_case += sr * n
+        for lang, pts in points:
+            hits[lang] = hits.get(lang, 0.0) + pts * n
+        if learned:
+            learned_hits[learned] = learned_hits.get(learned, 0) + n
     for lang, n in hits.items():
         out[lang] = out.get(lang, 0.0) + min(n, 15.0)
     for lang, n in learned_hits.items():
@@ -164,20 +200,30 @@ _LATN_WORDS: dict[str, str] = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=1)
+def _latin_index() -> dict[str, tuple[tuple[str, ...], str | None]]:
+    """word -> (languages of the word table, or label of the learned Slovenian list)."""
+    index: dict[str, tuple[tuple[str, ...], str | None]] = {
+        word: ((), label) for word, label in _learned_words("slovene_words.json").items()
+    }
+    index.update((word, (tuple(langs.split()), None)) for word, langs in _LATN_WORDS.items())
+    return index
+
+
 def latin_scores(text: str, max_tokens: int = 400) -> dict[str, float]:
-    low = text.lower()
+    low = lowered(text)[0]
     out = _letter_scores(low, _LATN_LETTERS)
     hits: dict[str, float] = {}
     learned_hits: dict[str, int] = {}
-    learned = _learned_words("slovene_words.json")
-    for tok in _TOKEN.findall(low)[:max_tokens]:
-        langs = _LATN_WORDS.get(tok)
-        if langs:
-            for lang in langs.split():
-                hits[lang] = hits.get(lang, 0.0) + 1.0
-        elif tok in learned:
-            group = learned[tok]
-            learned_hits[group] = learned_hits.get(group, 0) + 1
+    index = _latin_index()
+    counts = _token_counts(text, max_tokens)
+    for tok in counts.keys() & index.keys():
+        n = counts[tok]
+        langs, group = index[tok]
+        for lang in langs:
+            hits[lang] = hits.get(lang, 0.0) + n
+        if group:
+            learned_hits[group] = learned_hits.get(group, 0) + n
     for lang, n in hits.items():
         out[lang] = out.get(lang, 0.0) + min(n, 12.0)
     for group, n in learned_hits.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 BACKENDS = ("ensemble", "langdetect")
 # Signals the ensemble combines; an evaluation can switch any off to measure its worth.
@@ -84,6 +85,11 @@ class LanguageOptions:
     min_script_share: float = 0.6
     # Paragraphs shorter than this (letters) are not labelled separately in articles.
     min_paragraph_letters: int = 40
+    # Paragraphs whose function words plainly match the article's language skip the full
+    # ensemble (pipeline/language/screen.py): a newsroom article costs about a fifth.
+    # Off: every paragraph is labelled in full, which also reports paragraphs of another
+    # Serbo-Croatian variety that the screen lets pass (see screen.py).
+    screen_paragraphs: bool = True
     # Languages this archive expects; their scores get a small bonus over exotic labels
     # the statistical detector may produce for short or noisy text.
     expected: frozenset[str] = frozenset(
@@ -101,3 +107,14 @@ class LanguageOptions:
             )
         if self.backend not in BACKENDS:
             raise ValueError(f"unknown language backend {self.backend!r}; use one of {BACKENDS}")
+
+
+def default_options() -> LanguageOptions:
+    """``LanguageOptions()`` for the current NEWS_LANGID_BACKEND, built once per value
+    (building one costs ~3 us, a noticeable share of labelling an article)."""
+    return _options_for(_default_backend())
+
+
+@lru_cache(maxsize=len(BACKENDS))
+def _options_for(backend: str) -> LanguageOptions:
+    return LanguageOptions(backend=backend)
