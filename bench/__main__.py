@@ -43,6 +43,20 @@ OURS = [
         ["--articles", "20000", "--runs", "3", "--profile"],
     ),
     _ours(
+        "article_prep",
+        "bench.article_prep",
+        "per-article cost of cleaning, comparison texts and MinHash",
+        ["--articles", "500", "--runs", "3"],
+        ["--articles", "2000", "--runs", "7"],
+    ),
+    _ours(
+        "langid_speed",
+        "bench.langid_speed",
+        "per-article cost of language identification (screened and full)",
+        ["--articles", "300", "--passes", "1"],
+        ["--articles", "1000", "--passes", "3", "--full"],
+    ),
+    _ours(
         "unchanged_poll",
         "bench.unchanged_poll",
         "CPU of a poll whose feed did not change",

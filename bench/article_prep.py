@@ -84,7 +84,7 @@ def run(articles: int, items: int, runs: int) -> dict[str, list[float]]:
     }
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--items", type=int, default=50)
@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> None:
             "median_us": {name: round(median(values), 2) for name, values in samples.items()},
         }
     )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

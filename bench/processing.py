@@ -188,7 +188,13 @@ def warm_pipeline(settings) -> None:
     for loader in ("_fasttext_model", "_langdetect_factory", "_langid_model"):
         if hasattr(backends, loader):
             getattr(backends, loader)()
-    identify_article("Zagrevanje", "Ovo je kratak tekst za zagrevanje detektora jezika.")
+    identify_article(
+        "Zagrevanje",
+        "Ovo je kratak tekst za zagrevanje detektora jezika.\n\n"
+        "Drugi pasus ovog teksta pokreće i proveru pasusa, koja se učitava pri prvoj upotrebi.",
+    )
+    import pipeline.clean.fulltext  # noqa: F401 - trafilatura's import, paid once per task
+
     budget = ParseBudget.from_settings(settings)
     parse_feed(_WARM_FEED, base_url="https://w.invalid/", budget=budget)
 
