@@ -3,12 +3,13 @@ their story, then one multi-row upsert. One round of queries per batch, not per 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, String, func, select, update
 
-from pipeline.archive.bulk import staged_upsert
+from pipeline.archive.bulk import in_values, staged_upsert
 from pipeline.archive.models import ArticleRow, QuarantineRow
 from pipeline.archive.upsert import dedupe_batch, upsert
 from pipeline.clean.boilerplate import BoilerplateOptions, strip_boilerplate
@@ -66,13 +67,13 @@ def _chunks(values: list, size: int = 900):
 def _existing(connection: Connection, ids: list[str]) -> dict[str, tuple]:
     """(id, first_seen_at, length of body_text, content_hash) of the stored articles."""
     found: dict[str, tuple] = {}
-    for chunk in _chunks(ids):
+    for condition in in_values(connection, ARTICLES.c.id, ids, String):
         query = select(
             ARTICLES.c.id,
             ARTICLES.c.first_seen_at,
             func.coalesce(func.length(ARTICLES.c.body_text), 0),
             ARTICLES.c.content_hash,
-        ).where(ARTICLES.c.id.in_(chunk))
+        ).where(condition)
         found.update((r[0], tuple(r)) for r in connection.execute(query))
     return found
 
@@ -154,18 +155,36 @@ def _comparison(row: dict) -> tuple[str, str, str, str | None]:
     return title, body, text_hash(f"{title}\n{body}"), credited.source
 
 
-def _search_words(row: dict) -> list[str]:
+def _folded_source(row: dict) -> str:
+    """comparison_text of title, summary and text, as the search index reads them."""
     body = row.get("body_text") or ""
     if len(row["title"] or "") + len(row.get("summary") or "") + len(body) + 2 > SEARCH_CHARS:
-        return search_words(row["title"], row.get("summary"), body)  # cut where the SQL cuts
-    words = " ".join(
+        # Cut where the SQL fallback cuts.
+        return " ".join(search_words(row["title"], row.get("summary"), body))
+    return " ".join(
         (
             comparison_text(row["title"] or ""),
             comparison_text(row.get("summary") or ""),
             _folded_paragraphs(body.split("\n\n"), _folder(row)),
         )
     )
-    return words_of(words)
+
+
+def _search_words(row: dict) -> list[str]:
+    return words_of(_folded_source(row))
+
+
+# A token this long may pass PostgreSQL's 2,047-byte limit on a lexeme (4 bytes per character).
+_LONG_TOKEN = re.compile(r"\S{512}")
+
+
+def _search_text(row: dict) -> str:
+    """The words as one string for ``array_to_tsvector(string_to_array(..., ' '))``, which
+    removes repeats itself; only a text with an overlong token is filtered here."""
+    folded = _folded_source(row)
+    if _LONG_TOKEN.search(folded):
+        return " ".join(words_of(folded))
+    return folded.replace("_", " ")
 
 
 def _dedup_items(rows: list[dict]) -> list[DedupItem]:
@@ -248,7 +267,9 @@ def load_batch(
 
 
 # The search words travel as one space-separated string per row (words hold no spaces).
-_SEARCH_VECTOR = {"search_tsv": "array_to_tsvector(string_to_array(search_tsv, ' '))"}
+_SEARCH_VECTOR = {
+    "search_tsv": "array_to_tsvector(array_remove(string_to_array(search_tsv, ' '), ''))"
+}
 
 
 def _upsert_articles(connection: Connection, rows: list[dict]) -> list[tuple]:
@@ -257,7 +278,7 @@ def _upsert_articles(connection: Connection, rows: list[dict]) -> list[tuple]:
             row.pop("_folded", None)
         return upsert(connection, ARTICLES, rows, ["id"], UPDATABLE, returning=["id"])
     for row in rows:
-        row["search_tsv"] = " ".join(_search_words(row))
+        row["search_tsv"] = _search_text(row)
         row.pop("_folded", None)
     return staged_upsert(
         connection,

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, and_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from pipeline.archive.bulk import copy_integers
+from pipeline.archive.bulk import copy_integers, in_values
 from pipeline.archive.dedup_models import LshBucketRow, SignatureRow
 from pipeline.archive.models import ArticleRow
 from pipeline.dedup.near import (
@@ -85,7 +85,7 @@ def _when(published: datetime | None, first_seen: datetime | None, aid: str):
 def _stories_by_hash(connection: Connection, hashes: list[str]) -> dict[str, _Story]:
     """Per content hash, the story of a stored article carrying it (copies share one story)."""
     found: dict[str, _Story] = {}
-    for condition in _in(connection, ARTICLES.c.content_hash, hashes, sa.String):
+    for condition in in_values(connection, ARTICLES.c.content_hash, hashes, sa.String):
         query = select(
             ARTICLES.c.content_hash, ARTICLES.c.id, ARTICLES.c.story_id, ARTICLES.c.published_at,
             ARTICLES.c.first_seen_at, ARTICLES.c.duplicate_of,
@@ -97,19 +97,6 @@ def _stories_by_hash(connection: Connection, hashes: list[str]) -> dict[str, _St
             when = _when(published, seen, aid) if duplicate_of is None else None
             found[h] = _Story(story or aid, duplicate_of or aid, when)
     return found
-
-
-def _in(connection: Connection, column, values: list, item_type) -> list:
-    """``column IN values`` as conditions of at most a few thousand values each.
-
-    PostgreSQL gets one array parameter (``= ANY(:values)``): a 4,000-value IN list costs more
-    to render and parse than to run. SQLite gets IN lists under its parameter limit.
-    """
-    if not values:
-        return []
-    if connection.dialect.name == "postgresql":
-        return [column == sa.any_(sa.bindparam(None, values, type_=ARRAY(item_type)))]
-    return [column.in_(chunk) for chunk in _chunks(values, 5000)]
 
 
 # PostgreSQL: one index probe per bucket, whatever the archive size. Each LATERAL subquery is
@@ -190,7 +177,7 @@ def _resolve_origins(connection: Connection, stories: list[_Story]) -> None:
     """Fill the publication time of origins that were reached through one of their copies."""
     missing = sorted({s.origin_id for s in stories if s.origin_when is None})
     when: dict[str, tuple] = {}
-    for condition in _in(connection, ARTICLES.c.id, missing, sa.String):
+    for condition in in_values(connection, ARTICLES.c.id, missing, sa.String):
         query = select(ARTICLES.c.id, ARTICLES.c.published_at, ARTICLES.c.first_seen_at).where(
             condition
         )
