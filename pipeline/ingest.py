@@ -31,9 +31,9 @@ from pipeline.fetch.client import run_sync
 from pipeline.fetch.health import record_failure, record_success
 from pipeline.harvest.gaps import note_possible_gap, published_day
 from pipeline.harvest.pages import page_entry
-from pipeline.parse import ParseError, budget, parse_feed
+from pipeline.parse import ParseError, budget
 from pipeline.parse.budget import ParseBudget
-from pipeline.parse.feeds import Entry
+from pipeline.parse.feeds import Entry, PendingFeed, start_parse_feed
 from pipeline.sources.registry import load_registry
 
 log = logging.getLogger(__name__)
@@ -415,20 +415,29 @@ def _capture_contexts(engine: Engine, capture_ids: list[int]) -> list:
         return connection.execute(query).all()
 
 
-def _entries_of(capture, settings: Settings) -> tuple[list[Entry], str | None, list[str]]:
-    """The entries of a capture of any kind, the language the document declares, and what the
-    parse guards noted (a malformed but recoverable feed, a repaired charset, dropped items)."""
-    if capture.kind == "sitemap":
-        return [], None, []  # navigation only: its articles are captured as pages
-    if capture.kind == "page":
-        return [page_entry(capture.body, capture.final_url, capture.content_type)], None, []
-    parsed = parse_feed(
+def _start_parse(capture, settings: Settings) -> PendingFeed | None:
+    """Start parsing a feed capture in the parse worker (pages and sitemaps are not feeds)."""
+    if capture.kind in ("sitemap", "page"):
+        return None
+    return start_parse_feed(
         capture.body,
         base_url=capture.final_url,
         content_type=capture.content_type,
         max_items=settings.max_items_per_fetch,
         budget=ParseBudget.from_settings(settings),
     )
+
+
+def _entries_of(
+    capture, settings: Settings, parsing: PendingFeed | None = None
+) -> tuple[list[Entry], str | None, list[str]]:
+    """The entries of a capture of any kind, the language the document declares, and what the
+    parse guards noted (a malformed but recoverable feed, a repaired charset, dropped items)."""
+    if capture.kind == "sitemap":
+        return [], None, []  # navigation only: its articles are captured as pages
+    if capture.kind == "page":
+        return [page_entry(capture.body, capture.final_url, capture.content_type)], None, []
+    parsed = (parsing or _start_parse(capture, settings)).result()
     entries = parsed.entries
     if capture.kind == "archive-feed" and capture.covers_day is not None:
         # Archives are paged in the outlet's local time; keep what was published on the UTC day.
@@ -508,11 +517,13 @@ def _build_rows(entries: list[Entry], ctx: FeedContext) -> tuple[list[dict], lis
     return rows, rejected
 
 
-def _prepare(engine: Engine, capture, settings: Settings) -> _Prepared:
+def _prepare(
+    engine: Engine, capture, settings: Settings, parsing: PendingFeed | None = None
+) -> _Prepared:
     """Parse one capture and build its rows (text, language, article pages); raises ParseError."""
     from pipeline.clean.fulltext import enrich_fulltext
 
-    entries, declared_language, notes = _entries_of(capture, settings)
+    entries, declared_language, notes = _entries_of(capture, settings, parsing)
     ctx = FeedContext(
         feed_id=capture.feed_id,
         outlet_id=capture.outlet_id,
@@ -661,6 +672,20 @@ class _Loader:
                 self.error = exc
 
 
+def _parsed_ahead(engine: Engine, ids: list[int], settings: Settings):
+    """(capture, its parse under way) in id order, the next capture's parse started before the
+    current one is handed out: the parse worker's process parses while this one builds rows."""
+    previous = None
+    for start in range(0, len(ids), CONTEXT_CHUNK):
+        for capture in _capture_contexts(engine, ids[start : start + CONTEXT_CHUNK]):
+            current = (capture, _start_parse(capture, settings))
+            if previous is not None:
+                yield previous
+            previous = current
+    if previous is not None:
+        yield previous
+
+
 def process_capture(engine: Engine, capture_id: int, settings: Settings) -> ProcessOutcome:
     """Parse one raw capture and load its entries; validators are stored in the same transaction."""
     return process_captures(engine, [capture_id], settings, shutdown=False)
@@ -677,19 +702,18 @@ def process_captures(
     size = 0
     ids = sorted(set(capture_ids))
     try:
-        for start in range(0, len(ids), CONTEXT_CHUNK):
-            for capture in _capture_contexts(engine, ids[start : start + CONTEXT_CHUNK]):
-                try:
-                    prepared = _prepare(engine, capture, settings)
-                except ParseError as exc:
-                    _record_parse_error(engine, capture, exc, utcnow())
-                    total.add(ProcessOutcome(captures=1, errors=Counter({exc.error_class: 1})))
-                    continue
-                pending.append(prepared)
-                size += len(prepared.rows) + len(prepared.rejected) + 1
-                if size >= settings.process_batch:
-                    loader.submit(pending)
-                    pending, size = [], 0
+        for capture, parsing in _parsed_ahead(engine, ids, settings):
+            try:
+                prepared = _prepare(engine, capture, settings, parsing)
+            except ParseError as exc:
+                _record_parse_error(engine, capture, exc, utcnow())
+                total.add(ProcessOutcome(captures=1, errors=Counter({exc.error_class: 1})))
+                continue
+            pending.append(prepared)
+            size += len(prepared.rows) + len(prepared.rejected) + 1
+            if size >= settings.process_batch:
+                loader.submit(pending)
+                pending, size = [], 0
         if pending:
             loader.submit(pending)
         total.add(loader.finish())

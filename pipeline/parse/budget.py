@@ -15,11 +15,11 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,8 @@ class _Worker:
         self._pool: ProcessPoolExecutor | None = None
         self._memory_mb: int | None = None
         self._unavailable = False
+        # Counts the workers killed: a parse queued behind one that overran is resubmitted.
+        self.generation = 0
 
     def _get(self, memory_mb: int) -> ProcessPoolExecutor:
         if self._pool is None or self._memory_mb != memory_mb:
@@ -95,34 +97,48 @@ class _Worker:
         pool, self._pool = self._pool, None
         if pool is None:
             return
+        self.generation += 1
         for process in list(getattr(pool, "_processes", {}).values()):
             process.kill()
         pool.shutdown(wait=False, cancel_futures=True)
 
-    def run(self, budget: ParseBudget, fn: Callable[..., T], *args) -> T:
+    def submit(self, budget: ParseBudget, fn: Callable[..., T], *args) -> Pending[T]:
+        """Start ``fn(*args)`` in the worker; its result (and its budget) is awaited later."""
+        pending = Pending(self, budget, fn, args)
         with self._lock:
-            if self._unavailable:
-                return _in_process(fn, *args)
-            try:
-                with _main_not_reimported():
-                    future = self._get(budget.memory_mb).submit(fn, *args)
-            except (OSError, AssertionError, ValueError, RuntimeError) as exc:
-                # A daemonic parent (a Celery prefork worker) cannot start workers: parse here
-                # rather than not at all, and say so once.
-                log.warning("parse worker unavailable (%s); parsing in process", exc)
-                self._unavailable = True
+            if not self._unavailable:
+                try:
+                    with _main_not_reimported():
+                        pending.future = self._get(budget.memory_mb).submit(fn, *args)
+                    pending.generation = self.generation
+                    return pending
+                except (OSError, AssertionError, ValueError, RuntimeError) as exc:
+                    # A daemonic parent (a Celery prefork worker) cannot start workers: parse
+                    # here rather than not at all, and say so once.
+                    log.warning("parse worker unavailable (%s); parsing in process", exc)
+                    self._unavailable = True
+                    self._kill()
+        return pending
+
+    def wait(self, pending: Pending[T]) -> T:
+        budget = pending.budget
+        try:
+            return pending.future.result(timeout=budget.timeout_s)
+        except FutureTimeout as exc:
+            with self._lock:
                 self._kill()
-                return _in_process(fn, *args)
-            try:
-                return future.result(timeout=budget.timeout_s)
-            except FutureTimeout as exc:
-                self._kill()
-                raise BudgetExceeded(f"parse took longer than {budget.timeout_s:.0f} s") from exc
-            except MemoryError as exc:
-                raise BudgetExceeded(f"parse needed more than {budget.memory_mb} MB") from exc
-            except BrokenProcessPool as exc:
-                self._kill()
-                raise BudgetExceeded("the parse worker died (memory budget)") from exc
+            raise BudgetExceeded(f"parse took longer than {budget.timeout_s:.0f} s") from exc
+        except MemoryError as exc:
+            raise BudgetExceeded(f"parse needed more than {budget.memory_mb} MB") from exc
+        except (BrokenProcessPool, CancelledError) as exc:
+            with self._lock:
+                killed_for_another = pending.generation != self.generation
+                if not killed_for_another:
+                    self._kill()
+            if killed_for_another and not pending.resubmitted:
+                # Queued behind a parse that overran: the worker was replaced under it.
+                return self.submit(pending.budget, pending.fn, *pending.args).retried().result()
+            raise BudgetExceeded("the parse worker died (memory budget)") from exc
 
     def reset_after_fork(self) -> None:
         """A forked child must not use (or kill) its parent's worker."""
@@ -130,6 +146,29 @@ class _Worker:
         self._pool = None
         self._memory_mb = None
         self._unavailable = False
+
+
+class Pending(Generic[T]):
+    """A parse under way in the worker (or, without one, to be run here when asked for).
+
+    The time budget runs from the call to ``result``: a parse started ahead of time, while the
+    caller did other work, is never charged for time it spent queued.
+    """
+
+    def __init__(self, worker: _Worker, budget: ParseBudget, fn: Callable[..., T], args) -> None:
+        self.worker, self.budget, self.fn, self.args = worker, budget, fn, args
+        self.future = None  # None: run in this process when the result is asked for
+        self.generation = 0
+        self.resubmitted = False
+
+    def retried(self) -> Pending[T]:
+        self.resubmitted = True
+        return self
+
+    def result(self) -> T:
+        if self.future is None:
+            return _in_process(self.fn, *self.args)
+        return self.worker.wait(self)
 
 
 _WORKER = _Worker()
@@ -161,8 +200,20 @@ def _in_process(fn: Callable[..., T], *args) -> T:
         raise BudgetExceeded(f"{type(exc).__name__} while parsing") from exc
 
 
+def submit_within_budget(budget: ParseBudget, fn: Callable[..., T], *args) -> Pending[T]:
+    """Start ``fn(*args)`` under ``budget`` and return at once; ``fn`` must be a module-level
+    function. Only one parse at a time should be outstanding: the worker runs them in turn."""
+    if not budget.isolated:
+        return Pending(_WORKER, budget, fn, args)
+    return _WORKER.submit(budget, fn, *args)
+
+
+# Threads that parse through run_within_budget take turns, so that none waits behind another's
+# parse on its own clock (a timeout kills the worker, and whatever else it was running).
+_TURNS = threading.Lock()
+
+
 def run_within_budget(budget: ParseBudget, fn: Callable[..., T], *args) -> T:
     """``fn(*args)`` under ``budget``; ``fn`` must be a module-level function."""
-    if not budget.isolated:
-        return _in_process(fn, *args)
-    return _WORKER.run(budget, fn, *args)
+    with _TURNS:
+        return submit_within_budget(budget, fn, *args).result()

@@ -15,7 +15,13 @@ from time import struct_time
 from urllib.parse import urljoin, urlsplit
 
 from pipeline.clean.text import strip_controls, truncate
-from pipeline.parse.budget import BudgetExceeded, ParseBudget, run_within_budget
+from pipeline.parse.budget import (
+    BudgetExceeded,
+    ParseBudget,
+    Pending,
+    run_within_budget,
+    submit_within_budget,
+)
 from pipeline.parse.decode import as_utf8_xml, decode_document
 from pipeline.parse.guard import GuardError, guard_document, limit_nesting
 
@@ -248,7 +254,45 @@ def parse_feed(
         return run_within_budget(
             budget or ParseBudget(), parse_guarded, body, base_url, content_type, max_items
         )
-    except BudgetExceeded as exc:
-        raise ParseError("parse_budget", str(exc)) from None
-    except RecursionError:
-        raise ParseError("parse_error", "nesting too deep") from None
+    except (BudgetExceeded, RecursionError) as exc:
+        raise _budget_error(exc) from None
+
+
+def start_parse_feed(
+    body: bytes,
+    *,
+    base_url: str,
+    content_type: str | None = None,
+    max_items: int = DEFAULT_MAX_ITEMS,
+    budget: ParseBudget | None = None,
+) -> PendingFeed:
+    """``parse_feed`` started in the parse worker and returned at once: the caller works on the
+    previous document while this one is parsed. Keep one pending parse at a time."""
+    if not body or not body.strip():
+        return PendingFeed(error=ParseError("empty_body", "the document is empty"))
+    pending = submit_within_budget(
+        budget or ParseBudget(), parse_guarded, body, base_url, content_type, max_items
+    )
+    return PendingFeed(pending=pending)
+
+
+class PendingFeed:
+    """A feed being parsed; ``result`` gives the ``ParsedFeed`` or raises ``ParseError``."""
+
+    def __init__(self, *, pending: Pending | None = None, error: ParseError | None = None):
+        self._pending, self._error = pending, error
+
+    def result(self) -> ParsedFeed:
+        if self._error is not None:
+            raise self._error
+        assert self._pending is not None
+        try:
+            return self._pending.result()
+        except (BudgetExceeded, RecursionError) as exc:
+            raise _budget_error(exc) from None
+
+
+def _budget_error(exc: BaseException) -> ParseError:
+    if isinstance(exc, RecursionError):
+        return ParseError("parse_error", "nesting too deep")
+    return ParseError("parse_budget", str(exc))

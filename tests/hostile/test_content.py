@@ -213,3 +213,26 @@ def test_parse_budget_stops_a_runaway_parse():
     assert parse_feed(
         rss(item("Posle", "http://e.invalid/p")).encode(), base_url="http://e.invalid/"
     ).entries
+
+
+def test_a_parse_queued_behind_a_runaway_one_is_not_charged_for_it():
+    """Processing starts the next capture's parse before it looks at the current one; when the
+    current one overruns and its worker is killed, the queued one is parsed again, not failed."""
+    from pipeline.parse.feeds import ParseError, start_parse_feed
+
+    links = "".join(f"&lt;a href=&quot;/p/{n}&quot;&gt;veza {n}&lt;/a&gt; " for n in range(100))
+    runaway = "".join(
+        f"<item><title>V{i}</title><description>{links}</description></item>" for i in range(2000)
+    )
+    budget = ParseBudget(timeout_s=0.05)
+    with bounded(15):
+        first = start_parse_feed(rss(runaway).encode(), base_url="http://e.invalid/", budget=budget)
+        queued = start_parse_feed(
+            rss(item("Posle", "http://e.invalid/p")).encode(),
+            base_url="http://e.invalid/",
+            budget=ParseBudget(timeout_s=10),
+        )
+        with pytest.raises(ParseError) as err:
+            first.result()
+        assert err.value.error_class == "parse_budget"
+        assert [e.title for e in queued.result().entries] == ["Posle"]
