@@ -24,16 +24,17 @@ from pipeline.archive.articles import LoadCounts, load_batch, quarantine
 from pipeline.archive.db import engine_for
 from pipeline.archive.migrate import upgrade
 from pipeline.archive.models import CaptureBodyRow, CaptureRow, FeedRow, FetchRow
-from pipeline.articles import FeedContext, Rejected, build_article
+from pipeline.articles import FeedContext
+from pipeline.capture_rows import CaptureRows, build_rows, feed_rows
 from pipeline.config import Settings
 from pipeline.fetch import FetchOptions, FetchResult, FetchSession
 from pipeline.fetch.client import run_sync
 from pipeline.fetch.health import record_failure, record_success
-from pipeline.harvest.gaps import note_possible_gap, published_day
+from pipeline.harvest.gaps import note_possible_gap
 from pipeline.harvest.pages import page_entry
 from pipeline.parse import ParseError, budget
 from pipeline.parse.budget import ParseBudget
-from pipeline.parse.feeds import Entry, PendingFeed, start_parse_feed
+from pipeline.parse.feeds import PendingFeed, start_in_budget
 from pipeline.sources.registry import load_registry
 
 log = logging.getLogger(__name__)
@@ -415,37 +416,41 @@ def _capture_contexts(engine: Engine, capture_ids: list[int]) -> list:
         return connection.execute(query).all()
 
 
-def _start_parse(capture, settings: Settings) -> PendingFeed | None:
-    """Start parsing a feed capture in the parse worker (pages and sitemaps are not feeds)."""
-    if capture.kind in ("sitemap", "page"):
-        return None
-    return start_parse_feed(
-        capture.body,
-        base_url=capture.final_url,
-        content_type=capture.content_type,
-        max_items=settings.max_items_per_fetch,
-        budget=ParseBudget.from_settings(settings),
+def _context(capture) -> FeedContext:
+    return FeedContext(
+        feed_id=capture.feed_id,
+        outlet_id=capture.outlet_id,
+        feed_url=capture.feed_url,
+        language=capture.language,
+        capture_id=capture.id,
+        seen_at=capture.fetched_at,
     )
 
 
-def _entries_of(
-    capture, settings: Settings, parsing: PendingFeed | None = None
-) -> tuple[list[Entry], str | None, list[str]]:
-    """The entries of a capture of any kind, the language the document declares, and what the
-    parse guards noted (a malformed but recoverable feed, a repaired charset, dropped items)."""
+def _start_rows(capture, settings: Settings) -> PendingFeed | None:
+    """Start turning a feed capture into rows in the parse worker (pages and sitemaps are not
+    feeds: they are handled here)."""
+    if capture.kind in ("sitemap", "page"):
+        return None
+    covers_day = capture.covers_day if capture.kind == "archive-feed" else None
+    return start_in_budget(
+        ParseBudget.from_settings(settings),
+        feed_rows,
+        capture.body,
+        capture.final_url,
+        capture.content_type,
+        settings.max_items_per_fetch,
+        covers_day,
+        _context(capture),
+    )
+
+
+def _rows_here(capture) -> CaptureRows:
     if capture.kind == "sitemap":
-        return [], None, []  # navigation only: its articles are captured as pages
-    if capture.kind == "page":
-        return [page_entry(capture.body, capture.final_url, capture.content_type)], None, []
-    parsed = (parsing or _start_parse(capture, settings)).result()
-    entries = parsed.entries
-    if capture.kind == "archive-feed" and capture.covers_day is not None:
-        # Archives are paged in the outlet's local time; keep what was published on the UTC day.
-        entries = [e for e in entries if published_day(e) in (capture.covers_day, None)]
-    notes = list(parsed.notes)
-    if parsed.bozo and parsed.bozo_reason:
-        notes.append(f"malformed, recovered: {parsed.bozo_reason}")
-    return entries, parsed.language, notes
+        return CaptureRows(0, None, [], [], [])  # navigation only: its articles are pages
+    entries = [page_entry(capture.body, capture.final_url, capture.content_type)]
+    rows, rejected = build_rows(entries, _context(capture))
+    return CaptureRows(len(entries), capture.language, [], rows, rejected)
 
 
 def _with_language(rows: list[dict], prior: str | None) -> None:
@@ -486,57 +491,19 @@ def _record_parse_error(engine: Engine, capture, exc: ParseError, now: datetime)
             record_failure(connection, capture.feed_id, exc.error_class, exc.message, now, None)
 
 
-def _build_rows(entries: list[Entry], ctx: FeedContext) -> tuple[list[dict], list[dict]]:
-    """Article rows and quarantined items of one capture's entries."""
-    rows: list[dict] = []
-    rejected: list[dict] = []
-    for entry in entries:
-        try:
-            built = build_article(entry, ctx)
-        except Exception as exc:  # noqa: BLE001 - one bad item is quarantined, the rest load
-            built = Rejected(
-                hashlib.sha256(repr(entry).encode()).hexdigest()[:32],
-                "item_error",
-                repr(exc)[:1000],
-                (entry.title or "")[:500],
-            )
-        if isinstance(built, Rejected):
-            rejected.append(
-                {
-                    "feed_id": ctx.feed_id,
-                    "capture_id": ctx.capture_id,
-                    "item_key": built.item_key,
-                    "reason": built.reason,
-                    "detail": built.detail,
-                    "excerpt": built.excerpt,
-                    "first_seen_at": ctx.seen_at,
-                }
-            )
-        else:
-            rows.append(built)
-    return rows, rejected
-
-
 def _prepare(
-    engine: Engine, capture, settings: Settings, parsing: PendingFeed | None = None
+    engine: Engine, capture, settings: Settings, building: PendingFeed | None = None
 ) -> _Prepared:
-    """Parse one capture and build its rows (text, language, article pages); raises ParseError."""
+    """A capture's rows with article pages fetched and languages identified; raises ParseError."""
     from pipeline.clean.fulltext import enrich_fulltext
 
-    entries, declared_language, notes = _entries_of(capture, settings, parsing)
-    ctx = FeedContext(
-        feed_id=capture.feed_id,
-        outlet_id=capture.outlet_id,
-        feed_url=capture.feed_url,
-        language=capture.language or declared_language,
-        capture_id=capture.id,
-        seen_at=capture.fetched_at,
-    )
-    rows, rejected = _build_rows(entries, ctx)
+    if building is None:
+        building = _start_rows(capture, settings)
+    built = building.result() if building is not None else _rows_here(capture)
     # Summary-only items of outlets with full text on get their article page's main text.
-    missing = enrich_fulltext(engine, rows, settings)
-    _with_language(rows, ctx.language)
-    return _Prepared(capture, len(entries), rows, rejected, notes, missing)
+    missing = enrich_fulltext(engine, built.rows, settings)
+    _with_language(built.rows, built.language)
+    return _Prepared(capture, built.entries, built.rows, built.rejected, built.notes, missing)
 
 
 def _load(connection: Connection, batch: list[_Prepared], now: datetime) -> ProcessOutcome:
@@ -678,7 +645,7 @@ def _parsed_ahead(engine: Engine, ids: list[int], settings: Settings):
     previous = None
     for start in range(0, len(ids), CONTEXT_CHUNK):
         for capture in _capture_contexts(engine, ids[start : start + CONTEXT_CHUNK]):
-            current = (capture, _start_parse(capture, settings))
+            current = (capture, _start_rows(capture, settings))
             if previous is not None:
                 yield previous
             previous = current

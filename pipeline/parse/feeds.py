@@ -270,19 +270,25 @@ def start_parse_feed(
     previous document while this one is parsed. Keep one pending parse at a time."""
     if not body or not body.strip():
         return PendingFeed(error=ParseError("empty_body", "the document is empty"))
-    pending = submit_within_budget(
+    return start_in_budget(
         budget or ParseBudget(), parse_guarded, body, base_url, content_type, max_items
     )
-    return PendingFeed(pending=pending)
+
+
+def start_in_budget(budget: ParseBudget, fn, *args) -> PendingFeed:
+    """Start ``fn(*args)`` (a module-level function that parses, raising ParseError) in the
+    parse worker; ``result`` maps an overrun budget to ParseError as ``parse_feed`` does."""
+    return PendingFeed(pending=submit_within_budget(budget, fn, *args))
 
 
 class PendingFeed:
-    """A feed being parsed; ``result`` gives the ``ParsedFeed`` or raises ``ParseError``."""
+    """A feed being parsed; ``result`` gives what the parse returns (a ``ParsedFeed``) or
+    raises ``ParseError``."""
 
     def __init__(self, *, pending: Pending | None = None, error: ParseError | None = None):
         self._pending, self._error = pending, error
 
-    def result(self) -> ParsedFeed:
+    def result(self):
         if self._error is not None:
             raise self._error
         assert self._pending is not None
