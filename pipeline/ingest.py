@@ -24,6 +24,7 @@ from pipeline.archive.articles import LoadCounts, load_batch, quarantine
 from pipeline.archive.db import engine_for
 from pipeline.archive.migrate import upgrade
 from pipeline.archive.models import CaptureBodyRow, CaptureRow, FeedRow, FetchRow
+from pipeline.archive.stats import refresh_statistics
 from pipeline.articles import FeedContext
 from pipeline.capture_rows import CaptureRows, build_rows, feed_rows
 from pipeline.config import Settings
@@ -396,6 +397,9 @@ def _record_fetch(
 
 # Captures whose context (body included) is read in one query.
 CONTEXT_CHUNK = 20
+# Captures between two checks of the planner's statistics (pipeline.archive.stats): about
+# 15,000 articles, a tenth of a 30-day, 100-feed archive; a check costs ~15 ms.
+STATISTICS_EVERY = 3000
 
 
 def _capture_contexts(engine: Engine, capture_ids: list[int]) -> list:
@@ -472,6 +476,53 @@ class _Prepared:
     rejected: list[dict]
     notes: list[str]
     missing_fulltext: int
+    # Rows left out because an identical row was loaded earlier in the same run, and the keys
+    # of the rows kept (remembered once they are stored).
+    repeated: int = 0
+    keys: list[int] = field(default_factory=list)
+
+
+class _Loaded:
+    """Rows already stored by this run, by content: a reprocessed window repeats most items of
+    one poll in the next (a feed lists its latest ten, two of them new), and a repeat would only
+    cost language identification and a load that changes nothing. Bounded: forgotten when full.
+    """
+
+    LIMIT = 200_000
+    # Differ between sightings of the same item, and do not change what is stored.
+    VOLATILE = frozenset({"capture_id", "first_seen_at", "_folded"})
+
+    def __init__(self) -> None:
+        self._keys: set[int] = set()
+
+    def key(self, row: dict) -> int:
+        values = tuple(
+            (k, v)
+            for k, v in sorted(row.items())
+            if k not in self.VOLATILE and not (k == "published_at" and row.get("date_flag"))
+        )
+        try:
+            return hash(values)
+        except TypeError:  # a list or dict value: its text stands for it
+            return hash(repr(values))
+
+    def split(self, rows: list[dict]) -> tuple[list[dict], list[int], int]:
+        """(rows to load, their keys, how many were repeats)."""
+        kept, keys = [], []
+        for row in rows:
+            key = self.key(row)
+            if key not in self._keys:
+                kept.append(row)
+                keys.append(key)
+        return kept, keys, len(rows) - len(kept)
+
+    def remember(self, batch: list[_Prepared]) -> None:
+        if len(self._keys) > self.LIMIT:
+            self._keys.clear()
+        for prepared in batch:
+            # An item still waiting for its article page must be loaded again next time.
+            if not prepared.missing_fulltext:
+                self._keys.update(prepared.keys)
 
 
 def _record_parse_error(engine: Engine, capture, exc: ParseError, now: datetime) -> None:
@@ -492,7 +543,11 @@ def _record_parse_error(engine: Engine, capture, exc: ParseError, now: datetime)
 
 
 def _prepare(
-    engine: Engine, capture, settings: Settings, building: PendingFeed | None = None
+    engine: Engine,
+    capture,
+    settings: Settings,
+    building: PendingFeed | None = None,
+    loaded: _Loaded | None = None,
 ) -> _Prepared:
     """A capture's rows with article pages fetched and languages identified; raises ParseError."""
     from pipeline.clean.fulltext import enrich_fulltext
@@ -500,15 +555,20 @@ def _prepare(
     if building is None:
         building = _start_rows(capture, settings)
     built = building.result() if building is not None else _rows_here(capture)
+    rows, keys, repeated = (loaded or _Loaded()).split(built.rows)
     # Summary-only items of outlets with full text on get their article page's main text.
-    missing = enrich_fulltext(engine, built.rows, settings)
-    _with_language(built.rows, built.language)
-    return _Prepared(capture, built.entries, built.rows, built.rejected, built.notes, missing)
+    missing = enrich_fulltext(engine, rows, settings)
+    _with_language(rows, built.language)
+    return _Prepared(
+        capture, built.entries, rows, built.rejected, built.notes, missing, repeated, keys
+    )
 
 
 def _load(connection: Connection, batch: list[_Prepared], now: datetime) -> ProcessOutcome:
     """Load the rows of several captures at once, then account for each capture."""
     loaded = load_batch(connection, [row for p in batch for row in p.rows])
+    # Items seen per capture, as if each had been loaded alone (repeats included).
+    loaded.counts.seen = sum(len({r["id"] for r in p.rows}) + p.repeated for p in batch)
     outcome = ProcessOutcome(captures=len(batch), counts=loaded.counts)
     outcome.quarantined = quarantine(connection, [r for p in batch for r in p.rejected])
     fetch_rows, validators = [], []
@@ -603,8 +663,9 @@ class _Loader:
     while it waits. One batch waits in the queue at most, so memory stays bounded by the batch.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, loaded: _Loaded) -> None:
         self.engine = engine
+        self.loaded = loaded
         self.total = ProcessOutcome()
         self.error: BaseException | None = None
         self._queue: queue.Queue = queue.Queue(maxsize=1)
@@ -635,6 +696,7 @@ class _Loader:
                 continue  # a batch failed: the rest stay unprocessed for the next run
             try:
                 self.total.add(_load_batch(self.engine, batch))
+                self.loaded.remember(batch)
             except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread
                 self.error = exc
 
@@ -664,14 +726,18 @@ def process_captures(
     """Parse captures in id order and load them in batches of about ``settings.process_batch``
     articles, one transaction each, in order: memory is bounded by the batch, not by the run."""
     total = ProcessOutcome()
-    loader = _Loader(engine)
+    loaded = _Loaded()
+    loader = _Loader(engine, loaded)
     pending: list[_Prepared] = []
     size = 0
     ids = sorted(set(capture_ids))
     try:
-        for capture, parsing in _parsed_ahead(engine, ids, settings):
+        for n, (capture, parsing) in enumerate(_parsed_ahead(engine, ids, settings)):
+            if n % STATISTICS_EVERY == 0:
+                # A long window grows the archive many times over within one call.
+                refresh_statistics(engine)
             try:
-                prepared = _prepare(engine, capture, settings, parsing)
+                prepared = _prepare(engine, capture, settings, parsing, loaded)
             except ParseError as exc:
                 _record_parse_error(engine, capture, exc, utcnow())
                 total.add(ProcessOutcome(captures=1, errors=Counter({exc.error_class: 1})))

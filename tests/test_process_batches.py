@@ -152,3 +152,70 @@ def test_folded_paragraphs_from_cleaning_give_the_same_keys_as_folding_again():
     bare["body_text"] = row["body_text"]
     assert _comparison(row) == _comparison(bare)
     assert "aprilu" in _search_words(row) and "martu" not in _search_words(row)
+
+
+def _polls(url: str) -> tuple[sa.Engine, list[int]]:
+    """Three polls of one feed: the second repeats the first's item and adds one, the third
+    repeats both (as a reprocessed window does all day)."""
+    engine = make_engine(url)
+    upgrade(engine)
+    items = [("buxheti", "Kuvendi miratoi buxhetin", FULL), ("zgjedhjet", "Zgjedhjet", FULL)]
+    docs = [_rss(items[:1]), _rss(items), _rss(items[::-1])]
+    feed_url = "https://lajme.example/a.xml"
+    captures = []
+    with engine.begin() as connection:
+        feed_id = store.ensure_adhoc_feed(connection, feed_url)
+        for n, body in enumerate(docs):
+            fetched = T0 + timedelta(minutes=15 * n)
+            digest = store.store_body(connection, body, fetched)
+            capture = store.insert_capture(
+                connection, feed_id=feed_id, fetched_at=fetched, url=feed_url,
+                final_url=feed_url, http_status=200, content_type="application/rss+xml",
+                etag=None, last_modified=None, body_sha256=digest, kind="feed",
+            )  # fmt: skip
+            store.insert_fetch(
+                connection, feed_id=feed_id, run_id=None, started_at=fetched, duration_ms=5,
+                url=feed_url, final_url=feed_url, http_status=200, bytes=len(body),
+                not_modified=False, unchanged=False, capture_id=capture,
+            )  # fmt: skip
+            captures.append(capture)
+    return engine, captures
+
+
+def test_items_repeated_by_later_polls_are_counted_but_not_loaded_again(tmp_path):
+    one_call_url = f"sqlite:///{tmp_path / 'one.db'}"
+    engine, captures = _polls(one_call_url)
+    outcome = process_captures(engine, captures, Settings(archive_url=one_call_url))
+    assert (outcome.counts.seen, outcome.counts.new, outcome.counts.updated) == (5, 2, 0)
+    one_call = _state(engine)
+    engine.dispose()
+
+    apart_url = f"sqlite:///{tmp_path / 'apart.db'}"
+    engine, captures = _polls(apart_url)
+    for capture in captures:
+        process_captures(engine, [capture], Settings(archive_url=apart_url))
+    assert _state(engine) == one_call
+    engine.dispose()
+    with sa.create_engine(one_call_url).connect() as connection:
+        news = connection.exec_driver_sql("SELECT items_seen, items_new FROM fetches ORDER BY id")
+        assert news.all() == [(1, 1), (2, 1), (2, 0)]
+
+
+def test_a_repeat_is_recognised_across_sightings_and_a_change_is_not():
+    from pipeline.ingest import _Loaded, _Prepared
+
+    loaded = _Loaded()
+    first = {"id": "a", "title": "T", "body_text": "x", "capture_id": 1, "first_seen_at": T0,
+             "published_at": T0, "date_flag": None, "_folded": {"x": "x"}}  # fmt: skip
+    rows, keys, repeated = loaded.split([first])
+    assert (len(rows), repeated) == (1, 0)
+    loaded.remember([_Prepared(None, 1, rows, [], [], 0, 0, keys)])
+    later = {**first, "capture_id": 2, "first_seen_at": T0 + timedelta(minutes=15)}
+    changed = {**later, "body_text": "y"}
+    rows, _keys, repeated = loaded.split([later, changed])
+    assert rows == [changed] and repeated == 1
+    # A capture still missing article pages is not remembered: its items load again.
+    pending = _Loaded()
+    _rows, keys, _ = pending.split([first])
+    pending.remember([_Prepared(None, 1, [first], [], [], 1, 0, keys)])
+    assert pending.split([later])[2] == 0

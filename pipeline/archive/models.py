@@ -111,7 +111,10 @@ class FetchRow(Base):
     """One row per fetch attempt, successful or not."""
 
     __tablename__ = "fetches"
-    __table_args__ = (Index("ix_fetches_feed_started", "feed_id", "started_at"),)
+    __table_args__ = (
+        Index("ix_fetches_feed_started", "feed_id", "started_at"),
+        Index("ix_fetches_capture", "capture_id"),  # migration 0005
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id"))
@@ -138,6 +141,7 @@ class ArticleRow(Base):
         Index("ix_articles_outlet_published", "outlet_id", "published_at"),
         Index("ix_articles_content_hash", "content_hash"),
         Index("ix_articles_story", "story_id"),
+        Index("ix_articles_capture", "capture_id"),  # migration 0005
     )
 
     # Stable id: a hash of the canonical URL (fallback: guid, then content hash).
@@ -170,7 +174,10 @@ class QuarantineRow(Base):
     """Items that could not be loaded, with the reason; nothing else in their feed is lost."""
 
     __tablename__ = "quarantine"
-    __table_args__ = (UniqueConstraint("feed_id", "item_key", "reason"),)
+    __table_args__ = (
+        UniqueConstraint("feed_id", "item_key", "reason"),
+        Index("ix_quarantine_capture", "capture_id"),  # migration 0005
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id"))

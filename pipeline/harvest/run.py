@@ -21,6 +21,7 @@ from sqlalchemy import Engine, func, select
 
 from pipeline.archive import store
 from pipeline.archive.models import CaptureRow, FeedRow, HarvestRow, OutletRow
+from pipeline.archive.stats import refresh_statistics
 from pipeline.archive.upsert import upsert
 from pipeline.config import Settings
 from pipeline.fetch import FetchOptions, fetch
@@ -125,6 +126,7 @@ def history_feeds(engine: Engine) -> list[HistoryFeed]:
 
 
 def _feeds_polled_on(engine: Engine, day: date) -> set[int]:
+    """Feeds with a live capture on ``day``: their polls cover it, nothing is harvested."""
     start, end = day_bounds(day)
     query = select(CAPTURES.c.feed_id).where(
         CAPTURES.c.kind == "feed", CAPTURES.c.fetched_at >= start, CAPTURES.c.fetched_at < end
@@ -133,9 +135,15 @@ def _feeds_polled_on(engine: Engine, day: date) -> set[int]:
         return set(connection.execute(query.distinct()).scalars())
 
 
-def _ledger(engine: Engine, feed_ids: Iterable[int], day: date) -> dict[tuple[int, str], str]:
+Ledger = dict[tuple[int, str], str]  # (feed id, method) -> status, for one day
+
+
+def _ledger(engine: Engine, feed_ids: Iterable[int], day: date) -> Ledger:
+    ids = sorted(set(feed_ids))
+    if not ids:
+        return {}
     query = select(HARVESTS.c.feed_id, HARVESTS.c.method, HARVESTS.c.status).where(
-        HARVESTS.c.feed_id.in_(list(feed_ids)), HARVESTS.c.day == day
+        HARVESTS.c.feed_id.in_(ids), HARVESTS.c.day == day
     )
     with engine.connect() as connection:
         return {(f, m): s for f, m, s in connection.execute(query)}
@@ -283,19 +291,31 @@ def _methods_to_run(feed: HistoryFeed) -> tuple[str, ...]:
     return feed.methods
 
 
-def _harvest_complete(engine: Engine, feed: HistoryFeed, day: date) -> bool:
-    ledger = _ledger(engine, [feed.feed_id], day)
-    return all(ledger.get((feed.feed_id, m)) in ("done", "empty") for m in _methods_to_run(feed))
+def _method_done(ledger: Ledger, feed: HistoryFeed, method: str) -> bool:
+    return ledger.get((feed.feed_id, method)) in ("done", "empty")
+
+
+def _harvest_complete(ledger: Ledger, feed: HistoryFeed) -> bool:
+    return all(_method_done(ledger, feed, m) for m in _methods_to_run(feed))
 
 
 def harvest_day(
-    engine: Engine, settings: Settings, feed: HistoryFeed, day: date, run_id: str | None = None
+    engine: Engine,
+    settings: Settings,
+    feed: HistoryFeed,
+    day: date,
+    run_id: str | None = None,
+    ledger: Ledger | None = None,
 ) -> tuple[list[int], int]:
-    """Harvest one feed's history for one day; returns (captures to process, documents)."""
+    """Harvest one feed's history for one day; returns (captures to process, documents).
+
+    ``ledger`` is the day's ledger when the caller has just read it (one query per day, not
+    one per feed).
+    """
     harvester = _Harvester(engine, settings, feed, day, run_id)
-    done = _ledger(engine, [feed.feed_id], day)
+    done = _ledger(engine, [feed.feed_id], day) if ledger is None else ledger
     for method in _methods_to_run(feed):
-        if done.get((feed.feed_id, method)) in ("done", "empty"):
+        if _method_done(done, feed, method):
             continue
         error = None
         try:
@@ -333,23 +353,30 @@ def harvest_day(
 def history_captures(
     engine: Engine, window: Window, settings: Settings, run_id: str | None = None
 ) -> HarvestOutcome:
-    """Captures a history run must process: (a) live ones of the window, (b) harvested days."""
+    """Captures a history run must process: (a) live ones of the window, (b) harvested days.
+
+    Planner statistics are brought up to date first: a backfill is a bulk load, and the
+    processing that follows plans its lookups from them (``pipeline.archive.stats``).
+    """
+    refresh_statistics(engine)
     outcome = HarvestOutcome()
     live = live_captures_in(engine, window)
     outcome.capture_ids.extend(live)
     outcome.reprocessed = len(live)
     feeds = history_feeds(engine)
-    for day in days_starting_in(window):
+    # Without outlets that offer history there is nothing to harvest: no per-day queries.
+    days = days_starting_in(window) if feeds else []
+    for day in days:
         polled = _feeds_polled_on(engine, day)
-        for feed in feeds:
-            if feed.feed_id in polled:
-                continue
-            if _harvest_complete(engine, feed, day):
+        unpolled = [feed for feed in feeds if feed.feed_id not in polled]
+        ledger = _ledger(engine, (feed.feed_id for feed in unpolled), day)
+        for feed in unpolled:
+            if _harvest_complete(ledger, feed):
                 previous = harvested_captures(engine, feed.feed_id, day)
                 outcome.capture_ids.extend(previous)
                 outcome.reprocessed += len(previous)
                 continue
-            captured, documents = harvest_day(engine, settings, feed, day, run_id)
+            captured, documents = harvest_day(engine, settings, feed, day, run_id, ledger)
             outcome.capture_ids.extend(captured)
             outcome.documents += documents
             outcome.harvested_days += 1
