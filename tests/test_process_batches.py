@@ -49,6 +49,23 @@ DOC_B = _rss(
 )
 
 
+def _poll(connection: sa.Connection, feed_url: str, body: bytes, fetched: datetime) -> int:
+    """A successful poll of ``feed_url`` as fetching records it: body, capture, fetch row."""
+    feed_id = store.ensure_adhoc_feed(connection, feed_url)
+    digest = store.store_body(connection, body, fetched)
+    capture = store.insert_capture(
+        connection, feed_id=feed_id, fetched_at=fetched, url=feed_url, final_url=feed_url,
+        http_status=200, content_type="application/rss+xml", etag=None, last_modified=None,
+        body_sha256=digest, kind="feed",
+    )  # fmt: skip
+    store.insert_fetch(
+        connection, feed_id=feed_id, run_id=None, started_at=fetched, duration_ms=5,
+        url=feed_url, final_url=feed_url, http_status=200, bytes=len(body),
+        not_modified=False, unchanged=False, capture_id=capture,
+    )  # fmt: skip
+    return capture
+
+
 def _archive(url: str) -> tuple[sa.Engine, list[int]]:
     engine = make_engine(url)
     upgrade(engine)
@@ -56,20 +73,7 @@ def _archive(url: str) -> tuple[sa.Engine, list[int]]:
     with engine.begin() as connection:
         for n, (path, body) in enumerate([("a.xml", DOC_A), ("b.xml", DOC_B)]):
             feed_url = f"https://lajme.example/{path}"
-            feed_id = store.ensure_adhoc_feed(connection, feed_url)
-            fetched = T0 + timedelta(minutes=10 * n)
-            digest = store.store_body(connection, body, fetched)
-            capture = store.insert_capture(
-                connection, feed_id=feed_id, fetched_at=fetched, url=feed_url,
-                final_url=feed_url, http_status=200, content_type="application/rss+xml",
-                etag=None, last_modified=None, body_sha256=digest, kind="feed",
-            )  # fmt: skip
-            store.insert_fetch(
-                connection, feed_id=feed_id, run_id=None, started_at=fetched, duration_ms=5,
-                url=feed_url, final_url=feed_url, http_status=200, bytes=len(body),
-                not_modified=False, unchanged=False, capture_id=capture,
-            )  # fmt: skip
-            captures.append(capture)
+            captures.append(_poll(connection, feed_url, body, T0 + timedelta(minutes=10 * n)))
     return engine, captures
 
 
@@ -164,21 +168,8 @@ def _polls(url: str) -> tuple[sa.Engine, list[int]]:
     feed_url = "https://lajme.example/a.xml"
     captures = []
     with engine.begin() as connection:
-        feed_id = store.ensure_adhoc_feed(connection, feed_url)
         for n, body in enumerate(docs):
-            fetched = T0 + timedelta(minutes=15 * n)
-            digest = store.store_body(connection, body, fetched)
-            capture = store.insert_capture(
-                connection, feed_id=feed_id, fetched_at=fetched, url=feed_url,
-                final_url=feed_url, http_status=200, content_type="application/rss+xml",
-                etag=None, last_modified=None, body_sha256=digest, kind="feed",
-            )  # fmt: skip
-            store.insert_fetch(
-                connection, feed_id=feed_id, run_id=None, started_at=fetched, duration_ms=5,
-                url=feed_url, final_url=feed_url, http_status=200, bytes=len(body),
-                not_modified=False, unchanged=False, capture_id=capture,
-            )  # fmt: skip
-            captures.append(capture)
+            captures.append(_poll(connection, feed_url, body, T0 + timedelta(minutes=15 * n)))
     return engine, captures
 
 
