@@ -21,7 +21,6 @@ from sqlalchemy import Engine, func, select
 
 from pipeline.archive import store
 from pipeline.archive.models import CaptureRow, FeedRow, HarvestRow, OutletRow
-from pipeline.archive.stats import refresh_statistics
 from pipeline.archive.upsert import upsert
 from pipeline.config import Settings
 from pipeline.fetch import FetchOptions, fetch
@@ -355,10 +354,9 @@ def history_captures(
 ) -> HarvestOutcome:
     """Captures a history run must process: (a) live ones of the window, (b) harvested days.
 
-    Planner statistics are brought up to date first: a backfill is a bulk load, and the
-    processing that follows plans its lookups from them (``pipeline.archive.stats``).
+    ``process_captures``, which follows, brings the planner's statistics up to date before it
+    plans its lookups (``pipeline.archive.stats``).
     """
-    refresh_statistics(engine)
     outcome = HarvestOutcome()
     live = live_captures_in(engine, window)
     outcome.capture_ids.extend(live)
