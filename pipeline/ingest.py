@@ -715,11 +715,6 @@ def _parsed_ahead(engine: Engine, ids: list[int], settings: Settings):
         yield previous
 
 
-def process_capture(engine: Engine, capture_id: int, settings: Settings) -> ProcessOutcome:
-    """Parse one raw capture and load its entries; validators are stored in the same transaction."""
-    return process_captures(engine, [capture_id], settings, shutdown=False)
-
-
 def process_captures(
     engine: Engine, capture_ids: list[int], settings: Settings, *, shutdown: bool = True
 ) -> ProcessOutcome:
