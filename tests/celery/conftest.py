@@ -92,6 +92,9 @@ def cluster(request, registry_file, archive_url):
                     "NEWS_SOURCES": str(registry_file),
                     "NEWS_FETCH_ALLOW_PRIVATE_NETWORKS": "1",
                     "NEWS_FETCH_HOST_SPACING_S": "0",
+                    # One capture per load transaction: a worker killed mid-load leaves some
+                    # captures committed and one open (test_worker_faults), as in a long run.
+                    "NEWS_PROCESS_BATCH": "1",
                 },
             ),
         )
