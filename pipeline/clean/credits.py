@@ -111,7 +111,14 @@ def is_credit_line(paragraph: str) -> bool:
 
 
 def _suffix_credit(paragraph: str) -> tuple[str, Credit] | None:
-    for pattern in (_SLASH_SUFFIX, _PAREN_SUFFIX):
+    # Each pattern needs its character ("/", a closing parenthesis at the end): checking for it
+    # first spares a regex scan of every tail paragraph that cannot match.
+    patterns = []
+    if "/" in paragraph:
+        patterns.append(_SLASH_SUFFIX)
+    if paragraph.rstrip().endswith(")"):
+        patterns.append(_PAREN_SUFFIX)
+    for pattern in patterns:
         match = pattern.search(paragraph)
         if match and _is_agency(match.group("name")):
             name = match.group("name")
