@@ -1,4 +1,5 @@
-"""Bulk writes on PostgreSQL with COPY: a thousand articles in one stream, not a long VALUES list.
+"""Statements for a batch of a thousand articles: COPY instead of long VALUES lists on
+PostgreSQL, and one array parameter instead of long IN lists.
 
 A multi-row INSERT of 1,000 articles of full text spends more time binding, sending and parsing
 its parameters than the server spends storing the rows. COPY streams the rows, formatted by
@@ -9,21 +10,29 @@ dropped at commit), so it always has the columns of the archive's current schema
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.dialects.postgresql import ARRAY
 
 
+@contextmanager
+def _copy(connection: Connection, table: str, columns: Sequence[str]):
+    """A COPY ... FROM STDIN on the connection's own transaction."""
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor:
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            yield copy
+
+
 def copy_rows(
     connection: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence]
 ) -> None:
     """COPY ``rows`` (tuples in ``columns`` order) into ``table`` inside the current transaction."""
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor:
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+    with _copy(connection, table, columns) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def copy_integers(
@@ -31,11 +40,8 @@ def copy_integers(
 ) -> None:
     """COPY rows of integers, formatted here in one pass: for 40,000 narrow rows (an LSH index
     batch) ``write_row`` spends most of the time in per-row Python calls."""
-    data = "".join("\t".join(map(str, row)) + "\n" for row in rows)
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor:
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            copy.write(data)
+    with _copy(connection, table, columns) as copy:
+        copy.write("".join("\t".join(map(str, row)) + "\n" for row in rows))
 
 
 def staged_upsert(
@@ -61,9 +67,8 @@ def staged_upsert(
         f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "
         f"SELECT {', '.join(columns)}{extra_columns} FROM {table} WITH NO DATA"
     )
-    staged = [*columns, *extra]
-    copy_rows(connection, stage, staged, ([row.get(c) for c in staged] for row in rows))
     targets = [*columns, *extra]
+    copy_rows(connection, stage, targets, ([row.get(c) for c in targets] for row in rows))
     sources = [*columns, *(extra[name] for name in extra)]
     changed = " OR ".join(f"{table}.{c} IS DISTINCT FROM excluded.{c}" for c in update)
     sql = (
