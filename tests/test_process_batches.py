@@ -193,7 +193,7 @@ def test_items_repeated_by_later_polls_are_counted_but_not_loaded_again(tmp_path
 
 
 def test_a_repeat_is_recognised_across_sightings_and_a_change_is_not():
-    from pipeline.ingest import _Loaded, _Prepared
+    from pipeline.process import _Loaded, _Prepared
 
     loaded = _Loaded()
     first = {"id": "a", "title": "T", "body_text": "x", "capture_id": 1, "first_seen_at": T0,
