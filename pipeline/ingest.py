@@ -15,30 +15,21 @@ import queue
 import threading
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, select
 
 from pipeline.archive import store
 from pipeline.archive.db import engine_for
 from pipeline.archive.migrate import upgrade
-from pipeline.archive.models import CaptureRow, FeedRow, FetchRow
 from pipeline.config import Settings
 from pipeline.fetch import FetchOptions, FetchResult, FetchSession
 from pipeline.fetch.client import run_sync
 from pipeline.fetch.health import record_failure, record_success
-from pipeline.process import ProcessOutcome, process_captures
+from pipeline.process import CAPTURES, FEEDS, ProcessOutcome, process_captures, utcnow
 from pipeline.sources.registry import load_registry
 
 log = logging.getLogger(__name__)
-
-CAPTURES = CaptureRow.__table__
-FEEDS = FeedRow.__table__
-FETCHES = FetchRow.__table__
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
