@@ -30,7 +30,7 @@ from pipeline.harvest.gaps import note_possible_gap
 from pipeline.harvest.pages import page_entry
 from pipeline.parse import ParseError, budget
 from pipeline.parse.budget import ParseBudget
-from pipeline.parse.feeds import PendingFeed, start_in_budget
+from pipeline.parse.feeds import PendingParse, start_in_budget
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def _context(capture) -> FeedContext:
     )
 
 
-def _start_rows(capture, settings: Settings) -> PendingFeed | None:
+def _start_rows(capture, settings: Settings) -> PendingParse | None:
     """Start turning a feed capture into rows in the parse worker (pages and sitemaps are not
     feeds: they are handled here)."""
     if capture.kind in ("sitemap", "page"):
@@ -226,7 +226,7 @@ def _prepare(
     engine: Engine,
     capture,
     settings: Settings,
-    building: PendingFeed | None = None,
+    building: PendingParse | None = None,
     loaded: _Loaded | None = None,
 ) -> _Prepared:
     """A capture's rows with article pages fetched and languages identified; raises ParseError."""

@@ -258,40 +258,20 @@ def parse_feed(
         raise _budget_error(exc) from None
 
 
-def start_parse_feed(
-    body: bytes,
-    *,
-    base_url: str,
-    content_type: str | None = None,
-    max_items: int = DEFAULT_MAX_ITEMS,
-    budget: ParseBudget | None = None,
-) -> PendingFeed:
-    """``parse_feed`` started in the parse worker and returned at once: the caller works on the
-    previous document while this one is parsed. Keep one pending parse at a time."""
-    if not body or not body.strip():
-        return PendingFeed(error=ParseError("empty_body", "the document is empty"))
-    return start_in_budget(
-        budget or ParseBudget(), parse_guarded, body, base_url, content_type, max_items
-    )
-
-
-def start_in_budget(budget: ParseBudget, fn, *args) -> PendingFeed:
+def start_in_budget(budget: ParseBudget, fn, *args) -> PendingParse:
     """Start ``fn(*args)`` (a module-level function that parses, raising ParseError) in the
-    parse worker; ``result`` maps an overrun budget to ParseError as ``parse_feed`` does."""
-    return PendingFeed(pending=submit_within_budget(budget, fn, *args))
+    parse worker and return at once, so that the caller works while it runs; ``result`` maps an
+    overrun budget to ParseError as ``parse_feed`` does. Keep one pending parse at a time."""
+    return PendingParse(submit_within_budget(budget, fn, *args))
 
 
-class PendingFeed:
-    """A feed being parsed; ``result`` gives what the parse returns (a ``ParsedFeed``) or
-    raises ``ParseError``."""
+class PendingParse:
+    """A parse under way; ``result`` gives what the function returned or raises ParseError."""
 
-    def __init__(self, *, pending: Pending | None = None, error: ParseError | None = None):
-        self._pending, self._error = pending, error
+    def __init__(self, pending: Pending) -> None:
+        self._pending = pending
 
     def result(self):
-        if self._error is not None:
-            raise self._error
-        assert self._pending is not None
         try:
             return self._pending.result()
         except (BudgetExceeded, RecursionError) as exc:

@@ -196,17 +196,21 @@ def test_feed_redirecting_to_a_registered_feed_is_not_ingested_twice(archive_url
     assert titles(archive_url) >= {"Tregu i fshatit rihapet pas rindërtimit"}
 
 
-def test_parse_budget_stops_a_runaway_parse():
-    from pipeline.parse.feeds import ParseError
-
-    # 2,000 items of 100 relative links each: seconds of work on any parser (both resolve the
-    # links), far over the 0.05 s budget even with the parse worker already running.
+def _runaway_feed() -> bytes:
+    """2,000 items of 100 relative links each: seconds of work on any parser (both resolve the
+    links), far over a 0.05 s budget even with the parse worker already running."""
     links = "".join(f"&lt;a href=&quot;/p/{n}&quot;&gt;veza {n}&lt;/a&gt; " for n in range(100))
     items = "".join(
         f"<item><title>V{i}</title><description>{links}</description></item>" for i in range(2000)
     )
+    return rss(items).encode()
+
+
+def test_parse_budget_stops_a_runaway_parse():
+    from pipeline.parse.feeds import ParseError
+
     with bounded(15), pytest.raises(ParseError) as err:
-        parse_feed(rss(items).encode(), base_url="http://e.invalid/",
+        parse_feed(_runaway_feed(), base_url="http://e.invalid/",
                    budget=ParseBudget(timeout_s=0.05))  # fmt: skip
     assert err.value.error_class == "parse_budget"
     # The worker is replaced: the next parse works.
@@ -218,19 +222,20 @@ def test_parse_budget_stops_a_runaway_parse():
 def test_a_parse_queued_behind_a_runaway_one_is_not_charged_for_it():
     """Processing starts the next capture's parse before it looks at the current one; when the
     current one overruns and its worker is killed, the queued one is parsed again, not failed."""
-    from pipeline.parse.feeds import ParseError, start_parse_feed
+    from pipeline.parse.feeds import ParseError, parse_guarded, start_in_budget
 
-    links = "".join(f"&lt;a href=&quot;/p/{n}&quot;&gt;veza {n}&lt;/a&gt; " for n in range(100))
-    runaway = "".join(
-        f"<item><title>V{i}</title><description>{links}</description></item>" for i in range(2000)
-    )
-    budget = ParseBudget(timeout_s=0.05)
+    base = "http://e.invalid/"
     with bounded(15):
-        first = start_parse_feed(rss(runaway).encode(), base_url="http://e.invalid/", budget=budget)
-        queued = start_parse_feed(
+        first = start_in_budget(
+            ParseBudget(timeout_s=0.05), parse_guarded, _runaway_feed(), base, None, 2000
+        )
+        queued = start_in_budget(
+            ParseBudget(timeout_s=10),
+            parse_guarded,
             rss(item("Posle", "http://e.invalid/p")).encode(),
-            base_url="http://e.invalid/",
-            budget=ParseBudget(timeout_s=10),
+            base,
+            None,
+            2000,
         )
         with pytest.raises(ParseError) as err:
             first.result()
