@@ -143,10 +143,15 @@ VARIANTS = ("pipeline", "naive")
 # The profile covers the first captures only (40 documents of 50 items: 2,000 articles).
 PROFILE_CAPTURES = 40
 # A tiny feed parsed before the clock starts, so that the parse worker process is running.
-_WARM_FEED = (
-    b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>w</title>'
-    b"<item><title>w</title><link>https://w.invalid/1</link></item></channel></rss>"
+_WARM_TEXT = (
+    "Ovo je kratak tekst za zagrevanje detektora jezika.\n\n"
+    "Drugi pasus ovog teksta pokreće i proveru pasusa, koja se učitava pri prvoj upotrebi."
 )
+_WARM_FEED = (
+    '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>w</title>'
+    f"<item><title>Zagrevanje</title><link>https://w.invalid/1</link><description>{_WARM_TEXT}"
+    "</description></item></channel></rss>"
+).encode()
 
 
 def _descendants(pid: int) -> list[int]:
@@ -181,22 +186,23 @@ def _capture_ids(url: str, limit: int | None = None) -> list[int]:
 
 
 def warm_pipeline(settings) -> None:
-    """Load every language model and start the parse worker (a task pays this once)."""
+    """Load every language model here and in the parse worker, and start the worker (a task
+    pays this once)."""
+    from pipeline.articles import FeedContext
+    from pipeline.capture_rows import feed_rows
     from pipeline.language import backends, identify_article
-    from pipeline.parse import ParseBudget, parse_feed
+    from pipeline.parse import ParseBudget
+    from pipeline.parse.budget import run_within_budget
 
     for loader in ("_fasttext_model", "_langdetect_factory", "_langid_model"):
         if hasattr(backends, loader):
             getattr(backends, loader)()
-    identify_article(
-        "Zagrevanje",
-        "Ovo je kratak tekst za zagrevanje detektora jezika.\n\n"
-        "Drugi pasus ovog teksta pokreće i proveru pasusa, koja se učitava pri prvoj upotrebi.",
-    )
+    identify_article("Zagrevanje", _WARM_TEXT)
     import pipeline.clean.fulltext  # noqa: F401 - trafilatura's import, paid once per task
 
+    context = FeedContext(1, 1, "https://w.invalid/", None, None, datetime.now(UTC))
     budget = ParseBudget.from_settings(settings)
-    parse_feed(_WARM_FEED, base_url="https://w.invalid/", budget=budget)
+    run_within_budget(budget, feed_rows, _WARM_FEED, "https://w.invalid/", None, 10, None, context)
 
 
 def _pipeline_variant(url: str, isolated: bool, limit: int | None) -> tuple[object, dict]:

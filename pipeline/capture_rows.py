@@ -1,9 +1,9 @@
-"""A capture's document into article rows: parse, then build each entry's row.
+"""A capture's document into article rows: parse, build each entry's row, identify its language.
 
 For feeds this whole stage runs in the parse worker (``pipeline.parse.budget``): the HTML of
-every item is cleaned inside the same time and memory budget as the parse, and the worker's
-process does it while the task's own process loads the previous batch. What comes back is rows,
-never the document.
+every item is cleaned and its language identified inside the same time and memory budget as the
+parse, and the worker's process does it while the task's own process loads the previous batch.
+What comes back is rows, never the document.
 """
 
 from __future__ import annotations
@@ -33,8 +33,13 @@ def feed_rows(
     max_items: int,
     covers_day: date | None,
     ctx: FeedContext,
+    run: str | None = None,
 ) -> CaptureRows:
-    """Rows of a feed document (live, or an archive page of ``covers_day``); raises ParseError."""
+    """Rows of a feed document (live, or an archive page of ``covers_day``); raises ParseError.
+
+    Rows are labelled with their language, except repeats of rows labelled earlier in the same
+    processing ``run`` (see ``label_languages``).
+    """
     if not body or not body.strip():
         raise ParseError("empty_body", "the document is empty")
     parsed = parse_guarded(body, base_url, content_type, max_items)
@@ -47,7 +52,68 @@ def feed_rows(
         notes.append(f"malformed, recovered: {parsed.bozo_reason}")
     ctx = replace(ctx, language=ctx.language or parsed.language)
     rows, rejected = build_rows(entries, ctx)
+    label_languages(rows, ctx.language, run)
     return CaptureRows(len(entries), ctx.language, notes, rows, rejected)
+
+
+# Differ between two sightings of one item without changing what is stored; the language
+# columns are derived from the rest.
+VOLATILE = frozenset(
+    {"capture_id", "first_seen_at", "_folded", "language", "script", "language_confidence"}
+)
+
+
+def content_key(row: dict) -> int:
+    """What a row stores, as one number: equal for two sightings of an unchanged item."""
+    values = tuple(
+        (k, v)
+        for k, v in sorted(row.items())
+        if k not in VOLATILE and not (k == "published_at" and row.get("date_flag"))
+    )
+    try:
+        return hash(values)
+    except TypeError:  # a list or dict value: its text stands for it
+        return hash(repr(values))
+
+
+class _RunMemory:
+    """Content keys of the rows labelled in one processing run (in the process that labels)."""
+
+    # Forgotten when full; a forgotten row is only labelled again.
+    LIMIT = 200_000
+
+    def __init__(self) -> None:
+        self.run: str | None = None
+        self.keys: set[int] = set()
+
+    def first_sighting(self, run: str, row: dict) -> bool:
+        if run != self.run or len(self.keys) > self.LIMIT:
+            self.run, self.keys = run, set()
+        key = content_key(row)
+        if key in self.keys:
+            return False
+        self.keys.add(key)
+        return True
+
+
+_LABELLED = _RunMemory()
+
+
+def label_languages(rows: list[dict], prior: str | None, run: str | None = None) -> None:
+    """Identify each row's language and script (``prior``: the feed's language, if known).
+
+    Within one ``run``, a row equal to one labelled before is left unlabelled: a reprocessed
+    window repeats most items of a poll in the next, and the main process skips the repeats it
+    has stored; it labels whatever unlabelled row it still has to load.
+    """
+    from pipeline.language import identify_article
+
+    for row in rows:
+        if run is not None and not _LABELLED.first_sighting(run, row):
+            continue
+        result = identify_article(row["title"], row["body_text"] or "", prior=prior)
+        row["language"], row["script"] = result.tag, result.script
+        row["language_confidence"] = round(result.confidence, 4)
 
 
 def build_rows(entries: list[Entry], ctx: FeedContext) -> tuple[list[dict], list[dict]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import uuid
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -23,7 +24,7 @@ from pipeline.archive.articles import LoadCounts, load_batch, quarantine
 from pipeline.archive.models import CaptureBodyRow, CaptureRow, FeedRow, FetchRow
 from pipeline.archive.stats import refresh_statistics
 from pipeline.articles import FeedContext
-from pipeline.capture_rows import CaptureRows, build_rows, feed_rows
+from pipeline.capture_rows import CaptureRows, build_rows, content_key, feed_rows, label_languages
 from pipeline.config import Settings
 from pipeline.fetch.health import record_failure
 from pipeline.harvest.gaps import note_possible_gap
@@ -111,9 +112,9 @@ def _context(capture) -> FeedContext:
     )
 
 
-def _start_rows(capture, settings: Settings) -> PendingParse | None:
+def _start_rows(capture, settings: Settings, run: str | None = None) -> PendingParse | None:
     """Start turning a feed capture into rows in the parse worker (pages and sitemaps are not
-    feeds: they are handled here)."""
+    feeds: they are handled here); ``run`` names the processing run (see ``label_languages``)."""
     if capture.kind in ("sitemap", "page"):
         return None
     covers_day = capture.covers_day if capture.kind == "archive-feed" else None
@@ -126,6 +127,7 @@ def _start_rows(capture, settings: Settings) -> PendingParse | None:
         settings.max_items_per_fetch,
         covers_day,
         _context(capture),
+        run,
     )
 
 
@@ -135,15 +137,6 @@ def _rows_here(capture) -> CaptureRows:
     entries = [page_entry(capture.body, capture.final_url, capture.content_type)]
     rows, rejected = build_rows(entries, _context(capture))
     return CaptureRows(len(entries), capture.language, [], rows, rejected)
-
-
-def _with_language(rows: list[dict], prior: str | None) -> None:
-    from pipeline.language import identify_article
-
-    for row in rows:
-        result = identify_article(row["title"], row["body_text"] or "", prior=prior)
-        row["language"], row["script"] = result.tag, result.script
-        row["language_confidence"] = round(result.confidence, 4)
 
 
 @dataclass
@@ -169,31 +162,34 @@ class _Loaded:
     """
 
     LIMIT = 200_000
-    # Differ between sightings of the same item, and do not change what is stored.
-    VOLATILE = frozenset({"capture_id", "first_seen_at", "_folded"})
+    LANGUAGE = ("language", "script", "language_confidence")
 
     def __init__(self) -> None:
         self._keys: set[int] = set()
+        # Names this run to the parse worker, which labels each distinct row once per run; the
+        # labels it gave are kept here for the repeats it left unlabelled.
+        self.run = uuid.uuid4().hex
+        self._labels: dict[int, tuple] = {}
 
     def key(self, row: dict) -> int:
-        values = tuple(
-            (k, v)
-            for k, v in sorted(row.items())
-            if k not in self.VOLATILE and not (k == "published_at" and row.get("date_flag"))
-        )
-        try:
-            return hash(values)
-        except TypeError:  # a list or dict value: its text stands for it
-            return hash(repr(values))
+        return content_key(row)
 
     def split(self, rows: list[dict]) -> tuple[list[dict], list[int], int]:
-        """(rows to load, their keys, how many were repeats)."""
+        """(rows to load, their keys, how many were repeats); labels repeats the parse worker
+        left unlabelled with the language of their first sighting."""
+        if len(self._labels) > self.LIMIT:
+            self._labels.clear()
         kept, keys = [], []
         for row in rows:
             key = self.key(row)
-            if key not in self._keys:
-                kept.append(row)
-                keys.append(key)
+            if key in self._keys:
+                continue
+            if "language" in row:
+                self._labels[key] = tuple(row[c] for c in self.LANGUAGE)
+            elif key in self._labels:
+                row.update(zip(self.LANGUAGE, self._labels[key], strict=True))
+            kept.append(row)
+            keys.append(key)
         return kept, keys, len(rows) - len(kept)
 
     def remember(self, batch: list[_Prepared]) -> None:
@@ -232,13 +228,20 @@ def _prepare(
     """A capture's rows with article pages fetched and languages identified; raises ParseError."""
     from pipeline.clean.fulltext import enrich_fulltext
 
+    loaded = loaded or _Loaded()
     if building is None:
-        building = _start_rows(capture, settings)
+        building = _start_rows(capture, settings, loaded.run)
     built = building.result() if building is not None else _rows_here(capture)
-    rows, keys, repeated = (loaded or _Loaded()).split(built.rows)
+    rows, keys, repeated = loaded.split(built.rows)
     # Summary-only items of outlets with full text on get their article page's main text.
+    texts = [row["body_text"] for row in rows]
     missing = enrich_fulltext(engine, rows, settings)
-    _with_language(rows, built.language)
+    # Rows the parse worker did not label (repeats, pages), or whose text is now the page's.
+    unlabelled = [
+        row for row, text in zip(rows, texts, strict=True)
+        if "language" not in row or row["body_text"] != text
+    ]  # fmt: skip
+    label_languages(unlabelled, built.language)
     return _Prepared(
         capture, built.entries, rows, built.rejected, built.notes, missing, repeated, keys
     )
@@ -381,13 +384,13 @@ class _Loader:
                 self.error = exc
 
 
-def _parsed_ahead(engine: Engine, ids: list[int], settings: Settings):
+def _parsed_ahead(engine: Engine, ids: list[int], settings: Settings, run: str):
     """(capture, its parse under way) in id order, the next capture's parse started before the
     current one is handed out: the parse worker's process parses while this one builds rows."""
     previous = None
     for start in range(0, len(ids), CONTEXT_CHUNK):
         for capture in _capture_contexts(engine, ids[start : start + CONTEXT_CHUNK]):
-            current = (capture, _start_rows(capture, settings))
+            current = (capture, _start_rows(capture, settings, run))
             if previous is not None:
                 yield previous
             previous = current
@@ -407,7 +410,7 @@ def process_captures(
     size = 0
     ids = sorted(set(capture_ids))
     try:
-        for n, (capture, parsing) in enumerate(_parsed_ahead(engine, ids, settings)):
+        for n, (capture, parsing) in enumerate(_parsed_ahead(engine, ids, settings, loaded.run)):
             if n % STATISTICS_EVERY == 0:
                 # A long window grows the archive many times over within one call.
                 refresh_statistics(engine)
