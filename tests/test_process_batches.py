@@ -80,7 +80,8 @@ def _archive(url: str) -> tuple[sa.Engine, list[int]]:
 def _state(engine: sa.Engine) -> dict:
     with engine.connect() as connection:
         articles = connection.exec_driver_sql(
-            "SELECT a.url, f.url, a.first_seen_at, a.body_text, a.story_id IS NOT NULL "
+            "SELECT a.url, f.url, a.first_seen_at, a.body_text, a.story_id IS NOT NULL, "
+            "a.language, a.script, a.language_confidence "
             "FROM articles a JOIN feeds f ON f.id = a.feed_id ORDER BY a.url"
         ).all()
         fetches = connection.exec_driver_sql(
@@ -179,6 +180,8 @@ def test_items_repeated_by_later_polls_are_counted_but_not_loaded_again(tmp_path
     outcome = process_captures(engine, captures, Settings(archive_url=one_call_url))
     assert (outcome.counts.seen, outcome.counts.new, outcome.counts.updated) == (5, 2, 0)
     one_call = _state(engine)
+    # Repeats the parse worker left unlabelled are loaded with their first sighting's label.
+    assert {a[5:7] for a in one_call["articles"]} == {("sq", "Latn")}
     engine.dispose()
 
     apart_url = f"sqlite:///{tmp_path / 'apart.db'}"
@@ -210,3 +213,25 @@ def test_a_repeat_is_recognised_across_sightings_and_a_change_is_not():
     _rows, keys, _ = pending.split([first])
     pending.remember([_Prepared(None, 1, [first], [], [], 1, 0, keys)])
     assert pending.split([later])[2] == 0
+
+
+def test_the_worker_labels_a_row_once_per_run_and_the_repeat_takes_that_label():
+    from pipeline.capture_rows import label_languages
+    from pipeline.process import _Loaded
+
+    loaded = _Loaded()
+    first = {"id": "a", "title": "Kuvendi miratoi buxhetin", "body_text": FULL, "capture_id": 1,
+             "first_seen_at": T0, "published_at": T0, "date_flag": None, "feed_id": 1}  # fmt: skip
+    later = {**first, "capture_id": 2, "first_seen_at": T0 + timedelta(minutes=15)}
+    label_languages([first], None, loaded.run)
+    label_languages([later], None, loaded.run)
+    assert first["language"] == "sq" and "language" not in later
+    # Another run labels it again.
+    again = dict(later)
+    label_languages([again], None, "another run")
+    assert again["language"] == "sq"
+    assert loaded.split([first])[0] == [first]
+    (kept,), _keys, repeated = loaded.split([later])  # not stored yet: loaded, with the label
+    assert repeated == 0
+    columns = ("language", "script", "language_confidence")
+    assert [kept[c] for c in columns] == [first[c] for c in columns]

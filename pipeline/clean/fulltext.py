@@ -118,8 +118,12 @@ def enrich_fulltext(
     more pages than one capture may fetch): the caller then leaves the feed's validators alone,
     so the next poll processes the same document again and retries them."""
     options = options or FulltextOptions()
-    outlets = _fulltext_outlets(engine, {r["outlet_id"] for r in rows}) if rows else set()
-    wanted = [r for r in rows if r["outlet_id"] in outlets and needs_fulltext(r, options)]
+    # The outlets are looked up only for summaries: most captures of full-text feeds have none.
+    candidates = [r for r in rows if needs_fulltext(r, options)]
+    if not candidates:
+        return 0
+    outlets = _fulltext_outlets(engine, {r["outlet_id"] for r in candidates})
+    wanted = [r for r in candidates if r["outlet_id"] in outlets]
     if not wanted:
         return 0
     stored = _stored_bodies(engine, [r["id"] for r in wanted])
