@@ -24,12 +24,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from pipeline.archive.bulk import copy_integers, in_values
 from pipeline.archive.dedup_models import LshBucketRow, SignatureRow
 from pipeline.archive.models import ArticleRow
-from pipeline.dedup.near import (
-    JACCARD_THRESHOLD,
-    Signature,
-    band_buckets_many,
-    estimated_jaccard,
-)
+from pipeline.dedup.near import JACCARD_THRESHOLD, NUM_PERM, Signature, band_buckets_many
 
 ARTICLES = ArticleRow.__table__
 SIGNATURES = SignatureRow.__table__
@@ -261,24 +256,34 @@ def _best_near(
     signatures: dict[str, Signature],
     story_of: dict[str, _Story],
 ) -> _Story | None:
-    seen: set[str] = set()
-    best: tuple[float, _Story] | None = None
+    """The story of the most similar candidate sharing a bucket with ``item``, if similar enough.
+
+    Every candidate is scored in one array comparison: a crowded bucket (wire copy that many
+    outlets carry, short items with common phrases) brings hundreds of candidates per article.
+    """
+    seen: set[str] = {item.row["id"]}
+    ids: list[str] = []
     for bucket in item.buckets:
         for aid in (*archived_by_bucket.get(bucket, ()), *batch_by_bucket.get(bucket, ())):
-            if aid in seen or aid == item.row["id"]:
-                continue
-            seen.add(aid)
-            score = estimated_jaccard(item.signature, signatures[aid])
-            if score < JACCARD_THRESHOLD:
-                continue
-            story = story_of[aid]
-            # The most similar copy wins; among equals, the story that started earliest.
-            if (
-                best is None
-                or score > best[0]
-                or (score == best[0] and story.origin_when < best[1].origin_when)
-            ):
-                best = (score, story)
+            if aid not in seen:
+                seen.add(aid)
+                ids.append(aid)
+    if not ids:
+        return None
+    stacked = np.stack([signatures[aid].minhash for aid in ids])
+    agreeing = np.count_nonzero(stacked == item.signature.minhash, axis=1)
+    best: tuple[float, _Story] | None = None
+    # In candidate order, so that ties go where a one-by-one comparison would send them.
+    for index in np.flatnonzero(agreeing / NUM_PERM >= JACCARD_THRESHOLD).tolist():
+        score = float(agreeing[index]) / NUM_PERM  # as estimated_jaccard computes it
+        story = story_of[ids[index]]
+        # The most similar copy wins; among equals, the story that started earliest.
+        if (
+            best is None
+            or score > best[0]
+            or (score == best[0] and story.origin_when < best[1].origin_when)
+        ):
+            best = (score, story)
     return best[1] if best else None
 
 
