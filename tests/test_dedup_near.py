@@ -67,3 +67,41 @@ def test_unrelated_texts_share_no_bucket_and_copies_do():
     assert estimated_jaccard(signature(a), signature(b)) < JACCARD_THRESHOLD
     copy = a + " " + _text(3, 15)
     assert set(band_buckets(signature(a))) & set(band_buckets(signature(copy)))
+
+
+def test_candidates_scored_at_once_match_one_by_one_scoring():
+    """The signature table (one array comparison per article) keeps exactly the candidates, and
+    the scores, that estimated_jaccard gives one pair at a time, in crowded buckets too."""
+    import numpy as np
+
+    from pipeline.dedup.stories import _Candidate, _SignatureTable, _Story
+
+    rng = np.random.default_rng(7)
+    base = rng.integers(0, 2**32, 128, dtype=np.uint32)
+
+    def variant(agreeing: int) -> Signature:
+        minhash = base.copy()
+        changed = rng.choice(128, 128 - agreeing, replace=False)
+        minhash[changed] = rng.integers(0, 2**32, len(changed), dtype=np.uint32)
+        return Signature(minhash, 40)
+
+    archived = {f"a{i}": variant(int(rng.integers(40, 128))) for i in range(300)}
+    candidates = {
+        aid: _Candidate(aid, sig, _Story(aid, aid, None)) for aid, sig in archived.items()
+    }
+    ids = list(archived)
+    # Crowded buckets, ids listed under several of them, the article itself among the stored.
+    by_bucket = {b: [ids[int(i)] for i in rng.choice(300, 120, replace=False)] for b in range(5)}
+    table = _SignatureTable(candidates, by_bucket, extra=2)
+    newcomer = variant(100)
+    table.add("new1", newcomer, [3, 9])
+    item = variant(90)
+    table.add("a5", item, [4])  # a stored article re-signed in this batch
+
+    found = sorted(table.similar("a5", item, [0, 1, 2, 3, 4, 9]), key=lambda pair: pair[1])
+    signatures = {**archived, "new1": newcomer}
+    listed = {aid for b in (0, 1, 2, 3, 4) for aid in by_bucket[b]} | {"new1"}
+    scored = [(estimated_jaccard(item, signatures[aid]), aid) for aid in listed - {"a5"}]
+    expected = sorted((pair for pair in scored if pair[0] >= JACCARD_THRESHOLD), key=lambda p: p[1])
+    assert found == expected
+    assert len(found) > 20  # the comparison covered a crowded case
