@@ -52,7 +52,14 @@ def feed_rows(
         notes.append(f"malformed, recovered: {parsed.bozo_reason}")
     ctx = replace(ctx, language=ctx.language or parsed.language)
     rows, rejected = build_rows(entries, ctx)
-    label_languages(rows, ctx.language, run)
+    global _models_fit
+    if _models_fit:
+        try:
+            label_languages(rows, ctx.language, run)
+        except MemoryError:
+            # The language models (~230 MB) do not fit this worker's memory budget: rows go back
+            # unlabelled, the task's process labels them, and this process stops trying.
+            _models_fit = False
     return CaptureRows(len(entries), ctx.language, notes, rows, rejected)
 
 
@@ -97,6 +104,8 @@ class _RunMemory:
 
 
 _LABELLED = _RunMemory()
+# False once loading the language models ran out of memory in this process.
+_models_fit = True
 
 
 def label_languages(rows: list[dict], prior: str | None, run: str | None = None) -> None:

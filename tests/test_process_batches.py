@@ -235,3 +235,23 @@ def test_the_worker_labels_a_row_once_per_run_and_the_repeat_takes_that_label():
     assert repeated == 0
     columns = ("language", "script", "language_confidence")
     assert [kept[c] for c in columns] == [first[c] for c in columns]
+
+
+def test_rows_the_worker_could_not_label_are_labelled_by_the_task(tmp_path, monkeypatch):
+    """Language models that do not fit the parse worker's memory budget cost nothing but time."""
+    from pipeline import capture_rows
+
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError
+
+    # Parsed in this process (parse_isolated off), so the failure can be planted.
+    monkeypatch.setattr(capture_rows, "label_languages", out_of_memory)
+    monkeypatch.setattr(capture_rows, "_models_fit", True)
+    url = f"sqlite:///{tmp_path / 'small.db'}"
+    engine, captures = _archive(url)
+    settings = Settings(archive_url=url, parse_isolated=False)
+    outcome = process_captures(engine, captures, settings)
+    assert not outcome.errors and outcome.counts.new == 3
+    assert {a[5:7] for a in _state(engine)["articles"]} == {("sq", "Latn")}
+    assert capture_rows._models_fit is False  # and it stopped trying
+    engine.dispose()
