@@ -142,7 +142,8 @@ CAPTURES = CaptureRow.__table__
 VARIANTS = ("pipeline", "naive")
 # The profile covers the first captures only (40 documents of 50 items: 2,000 articles).
 PROFILE_CAPTURES = 40
-# A tiny feed parsed before the clock starts, so that the parse worker process is running.
+# A tiny feed turned into rows before the clock starts: the parse worker is running and has
+# loaded its language models.
 _WARM_TEXT = (
     "Ovo je kratak tekst za zagrevanje detektora jezika.\n\n"
     "Drugi pasus ovog teksta pokreće i proveru pasusa, koja se učitava pri prvoj upotrebi."

@@ -1,10 +1,10 @@
 """Processing stored captures: documents into rows, rows into the archive, in batches.
 
-Feed captures become rows in the parse worker (``pipeline.capture_rows``), one capture ahead of
-this process; here article pages are fetched for summary-only items, languages identified, and
-batches of about ``Settings.process_batch`` articles loaded by a thread of their own, one
-transaction each, in capture order. Items a run already stored from an earlier poll are
-recognised by their content and not loaded again.
+Feed captures become rows, languages identified, in the parse worker (``pipeline.capture_rows``),
+one capture ahead of this process; here article pages are fetched for summary-only items (and
+their rows labelled again), and batches of about ``Settings.process_batch`` articles loaded by a
+thread of their own, one transaction each, in capture order. Items a run already stored from an
+earlier poll are recognised by their content and not loaded again.
 """
 
 from __future__ import annotations
