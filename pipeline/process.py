@@ -171,9 +171,6 @@ class _Loaded:
         self.run = uuid.uuid4().hex
         self._labels: dict[int, tuple] = {}
 
-    def key(self, row: dict) -> int:
-        return content_key(row)
-
     def split(self, rows: list[dict]) -> tuple[list[dict], list[int], int]:
         """(rows to load, their keys, how many were repeats); labels repeats the parse worker
         left unlabelled with the language of their first sighting."""
@@ -181,7 +178,7 @@ class _Loaded:
             self._labels.clear()
         kept, keys = [], []
         for row in rows:
-            key = self.key(row)
+            key = content_key(row)
             if key in self._keys:
                 continue
             if "language" in row:
