@@ -10,6 +10,8 @@ import html
 import re
 import unicodedata
 
+from pipeline.memo import BoundedMemo
+
 # C0/C1 controls except tab and newlines; PostgreSQL refuses NUL and SQLite miscounts it. Lone
 # surrogates (from "&#xD800;") cannot be encoded as UTF-8; U+FFFE/U+FFFF are not characters.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -88,21 +90,14 @@ _MAX_CACHED_CHARS = 2_000
 _MAX_CACHED = 512
 
 
-class _CleanedPieces(dict):
+def _cleaned_piece(piece: str) -> tuple[str, ...]:
     """A piece of text (no surrounding whitespace) -> its paragraphs after hygiene, each with its
     whitespace folded to single spaces, empty ones left out."""
-
-    def __missing__(self, piece: str) -> tuple[str, ...]:
-        parts = (_fold_spaces(p) for p in _BLANK_LINES.split(_hygiene(piece)))
-        paragraphs = tuple(p for p in parts if p)
-        if len(piece) <= _MAX_CACHED_CHARS:
-            if len(self) >= _MAX_CACHED:
-                self.clear()
-            self[piece] = paragraphs
-        return paragraphs
+    parts = (_fold_spaces(p) for p in _BLANK_LINES.split(_hygiene(piece)))
+    return tuple(p for p in parts if p)
 
 
-_CLEANED = _CleanedPieces()
+_CLEANED = BoundedMemo(_cleaned_piece, _MAX_CACHED, _MAX_CACHED_CHARS)
 
 
 def _fold_spaces(text: str) -> str:

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.memo import BoundedMemo
+
 NUM_PERM = 128
 BANDS = 20
 ROWS_PER_BAND = 3
@@ -73,17 +75,11 @@ _MAX_WORD_CHARS = 40
 _MAX_WORDS = 32_768
 
 
-class _WordHashes(dict):
-    def __missing__(self, word: str) -> int:
-        value = zlib.crc32(word.encode())
-        if len(word) <= _MAX_WORD_CHARS:
-            if len(self) >= _MAX_WORDS:
-                self.clear()
-            self[word] = value
-        return value
+def _word_hash(word: str) -> int:
+    return zlib.crc32(word.encode())
 
 
-_WORD_HASHES = _WordHashes()
+_WORD_HASHES = BoundedMemo(_word_hash, _MAX_WORDS, _MAX_WORD_CHARS)
 
 
 def shingle_hashes(comparison: str) -> np.ndarray:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pipeline.memo import BoundedMemo
+
 # Serbian and Macedonian Cyrillic to Latin (Gaj's alphabet for Serbian; Macedonian extras).
 _CYR_TO_LAT = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "đ", "е": "e", "ж": "ž", "з": "z",
@@ -62,17 +64,11 @@ _MAX_PARAGRAPH_CHARS = 2_000
 _MAX_PARAGRAPHS = 512
 
 
-class _Tokens(dict):
-    def __missing__(self, token: str) -> str:
-        folded = " ".join(_WORD.findall(token.translate(_COMPARISON)))
-        if len(token) <= _MAX_TOKEN_CHARS:
-            if len(self) >= _MAX_TOKENS:
-                self.clear()
-            self[token] = folded
-        return folded
+def _fold_token(token: str) -> str:
+    return " ".join(_WORD.findall(token.translate(_COMPARISON)))
 
 
-_TOKENS = _Tokens()
+_TOKENS = BoundedMemo(_fold_token, _MAX_TOKENS, _MAX_TOKEN_CHARS)
 
 
 def _fold_tokens(text: str) -> str:
@@ -80,17 +76,7 @@ def _fold_tokens(text: str) -> str:
     return " ".join(filter(None, map(_TOKENS.__getitem__, text.split())))
 
 
-class _Paragraphs(dict):
-    def __missing__(self, paragraph: str) -> str:
-        folded = _fold_tokens(paragraph)
-        if len(paragraph) <= _MAX_PARAGRAPH_CHARS:
-            if len(self) >= _MAX_PARAGRAPHS:
-                self.clear()
-            self[paragraph] = folded
-        return folded
-
-
-_PARAGRAPHS = _Paragraphs()
+_PARAGRAPHS = BoundedMemo(_fold_tokens, _MAX_PARAGRAPHS, _MAX_PARAGRAPH_CHARS)
 
 
 def comparison_text(text: str) -> str:
