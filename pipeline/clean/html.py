@@ -305,10 +305,7 @@ class _Walk:
     def _text(self, element: etree._Element, tag: str, markup: _Markup | None) -> None:
         text = element.text
         if text:
-            text = self._folded(text, element, "text")
-            self.pieces.append(text)
-            if markup is not None:
-                markup.text(text)
+            self._piece(text, element, "text", markup)
         elif self._edit and text is None and tag not in _VOID and not len(element):
             element.text = ""  # written <p></p>: an HTML parser reads <p/> as an open <p>
 
@@ -326,12 +323,15 @@ class _Walk:
             self._open_blocks.pop()
         if state == _LIVE and tag in _PRESERVE:
             self._preserve -= 1
-        tail = node.tail
-        if tail:
-            tail = self._folded(tail, node, "tail")
-            self.pieces.append(tail)
-            if markup is not None:
-                markup.text(tail)
+        if node.tail:
+            self._piece(node.tail, node, "tail", markup)
+
+    def _piece(self, piece: str, node: etree._Element, field: str, markup: _Markup | None) -> None:
+        """A text or tail string of ``node``, as the text and (when edited) the markup see it."""
+        piece = self._folded(piece, node, field)
+        self.pieces.append(piece)
+        if markup is not None:
+            markup.text(piece)
 
     def _folded(self, piece: str, node: etree._Element, field: str) -> str:
         if self._preserve:
