@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 
 from bench.common import emit_result, median, print_table, spread
 from bench.processing import BASE_URL, synthetic_catalog, synthetic_documents
-from pipeline.archive.articles import _comparison
 from pipeline.articles import FeedContext, build_article
+from pipeline.dedup.compare import comparison as _comparison
 from pipeline.dedup.near import signature
 from pipeline.parse import parse_feed
 from pipeline.parse.feeds import Entry

@@ -187,13 +187,13 @@ def _capture_ids(url: str, limit: int | None = None) -> list[int]:
 
 
 def warm_pipeline(settings) -> None:
-    """Load every language model here and in the parse worker, and start the worker (a task
-    pays this once)."""
+    """Load every language model here and in the parse workers, and start them (a task pays
+    this once)."""
     from pipeline.articles import FeedContext
     from pipeline.capture_rows import feed_rows
     from pipeline.language import backends, identify_article
     from pipeline.parse import ParseBudget
-    from pipeline.parse.budget import run_within_budget
+    from pipeline.parse.budget import submit_within_budget
 
     for loader in ("_fasttext_model", "_langdetect_factory", "_langid_model"):
         if hasattr(backends, loader):
@@ -203,7 +203,13 @@ def warm_pipeline(settings) -> None:
 
     context = FeedContext(1, 1, "https://w.invalid/", None, None, datetime.now(UTC))
     budget = ParseBudget.from_settings(settings)
-    run_within_budget(budget, feed_rows, _WARM_FEED, "https://w.invalid/", None, 10, None, context)
+    args = (_WARM_FEED, "https://w.invalid/", None, 10, None, context)
+    warming = [
+        submit_within_budget(budget, feed_rows, *args, lane=lane)
+        for lane in range(settings.parse_workers)
+    ]
+    for pending in warming:
+        pending.result()
 
 
 def _pipeline_variant(url: str, isolated: bool, limit: int | None) -> tuple[object, dict]:

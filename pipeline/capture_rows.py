@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from pipeline.articles import FeedContext, Rejected, build_article
+from pipeline.dedup import compare
 from pipeline.harvest.gaps import published_day
 from pipeline.parse.feeds import Entry, ParseError, parse_guarded
 
@@ -53,20 +54,32 @@ def feed_rows(
     ctx = replace(ctx, language=ctx.language or parsed.language)
     rows, rejected = build_rows(entries, ctx)
     global _models_fit
+    fresh = rows
     if _models_fit:
         try:
-            label_languages(rows, ctx.language, run)
+            fresh = label_languages(rows, ctx.language, run)
         except MemoryError:
             # The language models (~230 MB) do not fit this worker's memory budget: rows go back
             # unlabelled, the task's process labels them, and this process stops trying.
             _models_fit = False
+    # What dedup and the search index read, for the rows the task's loader will store (it
+    # skips the repeats): computed here, off the loader's path.
+    compare.attach(fresh)
     return CaptureRows(len(entries), ctx.language, notes, rows, rejected)
 
 
 # Differ between two sightings of one item without changing what is stored; the language
 # columns are derived from the rest.
 VOLATILE = frozenset(
-    {"capture_id", "first_seen_at", "_folded", "language", "script", "language_confidence"}
+    {
+        "capture_id",
+        "first_seen_at",
+        "_folded",
+        compare.KEY,
+        "language",
+        "script",
+        "language_confidence",
+    }
 )
 
 
@@ -108,21 +121,22 @@ _LABELLED = _RunMemory()
 _models_fit = True
 
 
-def label_languages(rows: list[dict], prior: str | None, run: str | None = None) -> None:
+def label_languages(rows: list[dict], prior: str | None, run: str | None = None) -> list[dict]:
     """Identify each row's language and script (``prior``: the feed's language, if known).
 
     Within one ``run``, a row equal to one labelled before is left unlabelled: a reprocessed
     window repeats most items of a poll in the next, and the main process skips the repeats it
-    has stored; it labels whatever unlabelled row it still has to load.
+    has stored; it labels whatever unlabelled row it still has to load. Returns the rows it
+    labelled.
     """
     from pipeline.language import identify_article
 
-    for row in rows:
-        if run is not None and not _LABELLED.first_sighting(run, row):
-            continue
+    labelled = [row for row in rows if run is None or _LABELLED.first_sighting(run, row)]
+    for row in labelled:
         result = identify_article(row["title"], row["body_text"] or "", prior=prior)
         row["language"], row["script"] = result.tag, result.script
         row["language_confidence"] = round(result.confidence, 4)
+    return labelled
 
 
 def build_rows(entries: list[Entry], ctx: FeedContext) -> tuple[list[dict], list[dict]]:

@@ -53,6 +53,11 @@ class Settings:
     parse_timeout_s: float = 30.0
     parse_memory_mb: int = 1024
     parse_isolated: bool = True
+    # Parse workers of one processing task: captures are parsed this many at a time (results
+    # taken in capture order). Parsing, cleaning and language identification are the larger
+    # share of a task's CPU, so two keep a second core busy while the task loads; each worker
+    # holds the language models (about 250 MB resident).
+    parse_workers: int = 2
     # Articles loaded per transaction (rows of several captures together). Per-statement costs
     # fall with the batch until about a thousand rows; memory grows with it (a few MB per 1,000
     # articles of full text), so a run's peak memory is set here, not by the archive's size.
@@ -75,6 +80,7 @@ class Settings:
             fetch_batch_size=int(os.environ.get("NEWS_FETCH_BATCH") or 1),
             redis_url=os.environ.get("NEWS_REDIS_URL") or None,
             process_batch=int(os.environ.get("NEWS_PROCESS_BATCH") or 1000),
+            parse_workers=max(1, int(os.environ.get("NEWS_PARSE_WORKERS") or 2)),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **clean)

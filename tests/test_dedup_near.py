@@ -87,7 +87,8 @@ def test_candidates_scored_at_once_match_one_by_one_scoring():
 
     archived = {f"a{i}": variant(int(rng.integers(40, 128))) for i in range(300)}
     candidates = {
-        aid: _Candidate(aid, sig, _Story(aid, aid, None)) for aid, sig in archived.items()
+        aid: _Candidate(aid, sig.to_bytes(), _Story(aid, aid, None))
+        for aid, sig in archived.items()
     }
     ids = list(archived)
     # Crowded buckets, ids listed under several of them, the article itself among the stored.

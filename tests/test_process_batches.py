@@ -91,9 +91,10 @@ def _state(engine: sa.Engine) -> dict:
     return {"articles": articles, "fetches": fetches}
 
 
-def _run(url: str, batch: int) -> dict:
+def _run(url: str, batch: int, workers: int = 2) -> dict:
     engine, captures = _archive(url)
-    outcome = process_captures(engine, captures, Settings(archive_url=url, process_batch=batch))
+    settings = Settings(archive_url=url, process_batch=batch, parse_workers=workers)
+    outcome = process_captures(engine, captures, settings)
     state = _state(engine)
     engine.dispose()
     assert outcome.captures == 2 and outcome.counts.new == 3
@@ -116,6 +117,18 @@ def test_one_batch_equals_one_capture_at_a_time(tmp_path):
     ]
 
 
+def test_captures_parsed_in_several_workers_load_as_if_parsed_in_one(tmp_path, monkeypatch):
+    """Parse workers take captures in turn; their rows are still loaded in capture order."""
+    from pipeline import process
+
+    monkeypatch.setattr(process, "CAPTURES_PER_EXTRA_WORKER", 1)  # a worker for each capture
+    assert process._workers_for(2, Settings(parse_workers=3)) == 3
+    one = _run(f"sqlite:///{tmp_path / 'one.db'}", batch=1, workers=1)
+    three = _run(f"sqlite:///{tmp_path / 'three.db'}", batch=1, workers=3)
+    assert one == three
+    assert one["fetches"][1][1:] == (2, 1)
+
+
 def test_batches_on_postgres(pg_url):
     state = _run(pg_url, batch=1000)
     assert [a[0].rsplit("/", 1)[1] for a in state["articles"]] == [
@@ -130,8 +143,9 @@ def test_batches_on_postgres(pg_url):
 
 def test_folded_paragraphs_from_cleaning_give_the_same_keys_as_folding_again():
     """Dedup and search reuse the comparison texts cleaning computed; nothing may change."""
-    from pipeline.archive.articles import _comparison, _search_words
     from pipeline.articles import FeedContext, build_article
+    from pipeline.dedup.compare import comparison as _comparison
+    from pipeline.dedup.compare import search_word_list as _search_words
     from pipeline.parse.feeds import Entry
     from pipeline.search.words import search_words
 
@@ -157,6 +171,59 @@ def test_folded_paragraphs_from_cleaning_give_the_same_keys_as_folding_again():
     bare["body_text"] = row["body_text"]
     assert _comparison(row) == _comparison(bare)
     assert "aprilu" in _search_words(row) and "martu" not in _search_words(row)
+
+
+def test_what_the_worker_compared_is_used_only_while_the_texts_are_the_ones_it_read():
+    """The parse worker attaches each row's comparison texts, hash, signature and search words;
+    the loader takes them as long as title, summary and text are unchanged, and computes them
+    again when boilerplate or an article page changed the text."""
+    from pipeline.articles import FeedContext, build_article
+    from pipeline.capture_rows import content_key
+    from pipeline.dedup import compare
+    from pipeline.parse.feeds import Entry
+
+    ctx = FeedContext(1, 1, "https://lajme.example/a.xml", "sq", None, T0)
+    paragraphs = [FULL, "Ministria e Financave tha se deficiti do të mbetet nën tre për qind.",
+                  "Opozita votoi kundër dhe kërkoi rishikimin e shpenzimeve kapitale."]  # fmt: skip
+    entry = Entry(guid=None, link="https://lajme.example/b", title="Kuvendi miratoi buxhetin",
+                  summary_html=None, content_html="".join(f"<p>{p}</p>" for p in paragraphs))  # fmt: skip
+    row = build_article(entry, ctx)
+    key = content_key(row)
+    bare = {k: v for k, v in row.items() if k != "_folded"}
+    compare.attach([row])
+    attached = row[compare.KEY]
+    assert content_key(row) == key  # derived, so not part of what a row stores
+    assert compare.compared(row) is attached
+    # Computed from cleaning's folded paragraphs, which then go: the same as folding afresh.
+    assert "_folded" not in row and attached == compare.compute(bare)
+    assert attached.signature is not None and attached.hashable
+    # Boilerplate taken out by the loader: a different text, so computed afresh.
+    row["body_text"] = "\n\n".join(paragraphs[:2])
+    fresh = compare.compared(row)
+    assert fresh is not attached and fresh.source[2] == row["body_text"]
+    assert fresh.content_hash != attached.content_hash
+    assert "kapitale" in attached.search and "kapitale" not in fresh.search
+    assert compare.compared(row) is fresh
+
+
+def test_the_quick_look_for_overlong_tokens_never_misses_one():
+    """search_text filters the words only when a token could pass PostgreSQL's lexeme limit; the
+    quick test in front of the regular expression must say "maybe" whenever it would match."""
+    import random
+
+    from pipeline.dedup.compare import _LONG_TOKEN, _may_have_long_token
+
+    rng = random.Random(7)
+    lengths = [1, 9, 255, 256, 257, 300, 510, 511, 512, 513, 700, 1100]
+    matched = 0
+    for _ in range(5000):
+        words = ["x" * rng.choice(lengths) for _ in range(rng.randint(0, 6))]
+        text = rng.choice([" ", "\n", "  ", " \t"]).join(words)
+        if _LONG_TOKEN.search(text):
+            matched += 1
+            assert _may_have_long_token(text), [len(w) for w in words]
+    assert matched > 1000  # the sample holds plenty of overlong tokens
+    assert not _may_have_long_token(("rijec " * 100).strip())
 
 
 def _polls(url: str) -> tuple[sa.Engine, list[int]]:
@@ -255,3 +322,26 @@ def test_rows_the_worker_could_not_label_are_labelled_by_the_task(tmp_path, monk
     assert {a[5:7] for a in _state(engine)["articles"]} == {("sq", "Latn")}
     assert capture_rows._models_fit is False  # and it stopped trying
     engine.dispose()
+
+
+def test_article_texts_are_stored_compressed_once_with_lz4_where_the_server_offers_it(pg_url):
+    """Migration 0007 gives the text columns LZ4; the staging table takes the target's method,
+    so the stored values are LZ4 too (a value is copied as it was compressed in the stage)."""
+    long_text = " ".join(f"{FULL} Paragrafi {n}." for n in range(30))  # over the 2 kB threshold
+    doc = _rss([("gjate", "Raporti vjetor i buxhetit", long_text)])
+    engine = make_engine(pg_url)
+    upgrade(engine)
+    with engine.begin() as connection:
+        capture = _poll(connection, "https://lajme.example/c.xml", doc, T0)
+        offered = connection.exec_driver_sql(
+            "SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'"
+        ).scalar()
+    outcome = process_captures(engine, [capture], Settings(archive_url=pg_url))
+    assert outcome.counts.new == 1
+    with engine.connect() as connection:
+        method, text = connection.exec_driver_sql(
+            "SELECT pg_column_compression(body_text), body_text FROM articles"
+        ).one()
+    engine.dispose()
+    assert text.startswith(FULL) and len(text) > 2500
+    assert method == ("lz4" if "lz4" in offered else "pglz")

@@ -3,7 +3,6 @@ their story, then one multi-row upsert. One round of queries per batch, not per 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -13,10 +12,8 @@ from pipeline.archive.bulk import in_values, staged_upsert
 from pipeline.archive.models import ArticleRow, QuarantineRow
 from pipeline.archive.upsert import dedupe_batch, upsert
 from pipeline.clean.boilerplate import BoilerplateOptions, strip_boilerplate
-from pipeline.clean.credits import split_credits
-from pipeline.dedup.keys import text_hash
-from pipeline.dedup.near import signature
-from pipeline.dedup.normalize import comparison_text
+from pipeline.dedup.compare import KEY as COMPARED
+from pipeline.dedup.compare import compared
 from pipeline.dedup.stories import (
     DedupItem,
     forget_signatures,
@@ -24,7 +21,6 @@ from pipeline.dedup.stories import (
     singleton_stories,
     store_signatures,
 )
-from pipeline.search.words import SEARCH_CHARS, search_words, words_of
 
 ARTICLES = ArticleRow.__table__
 QUARANTINE = QuarantineRow.__table__
@@ -124,79 +120,13 @@ def fullest_per_id(rows: list[dict]) -> list[dict]:
     return merged
 
 
-# Fewer words than this (title and text together) and equal text is not evidence of a copy.
-MIN_WORDS_FOR_EXACT = 10
-
-
-def _folder(row: dict):
-    """comparison_text for the row's paragraphs, from what cleaning computed where it can."""
-    known: dict[str, str] = row.get("_folded") or {}
-
-    def fold(paragraph: str) -> str:
-        folded = known.get(paragraph)
-        return comparison_text(paragraph) if folded is None else folded
-
-    return fold
-
-
-def _folded_paragraphs(paragraphs: list[str], fold) -> str:
-    """comparison_text("\n\n".join(paragraphs)), paragraph by paragraph (words never span two)."""
-    return " ".join(f for f in map(fold, paragraphs) if f)
-
-
-def _comparison(row: dict) -> tuple[str, str, str, str | None]:
-    """(compared title, compared body, content hash, credited source) of one row.
-
-    Credits are left out: the origin does not carry "/ VOA" under its own text.
-    """
-    credited = split_credits((row.get("body_text") or "").split("\n\n"))
-    body = _folded_paragraphs(credited.paragraphs, _folder(row))
-    title = comparison_text(row.get("title") or "")
-    return title, body, text_hash(f"{title}\n{body}"), credited.source
-
-
-def _folded_source(row: dict) -> str:
-    """comparison_text of title, summary and text, as the search index reads them."""
-    body = row.get("body_text") or ""
-    if len(row["title"] or "") + len(row.get("summary") or "") + len(body) + 2 > SEARCH_CHARS:
-        # Cut where the SQL fallback cuts.
-        return " ".join(search_words(row["title"], row.get("summary"), body))
-    return " ".join(
-        (
-            comparison_text(row["title"] or ""),
-            comparison_text(row.get("summary") or ""),
-            _folded_paragraphs(body.split("\n\n"), _folder(row)),
-        )
-    )
-
-
-def _search_words(row: dict) -> list[str]:
-    return words_of(_folded_source(row))
-
-
-# A token this long may pass PostgreSQL's 2,047-byte limit on a lexeme (4 bytes per character).
-_LONG_TOKEN = re.compile(r"\S{512}")
-
-
-def _search_text(row: dict) -> str:
-    """The words as one string for ``array_to_tsvector(string_to_array(..., ' '))``, which
-    removes repeats itself; only a text with an overlong token is filtered here."""
-    folded = _folded_source(row)
-    if _LONG_TOKEN.search(folded):
-        return " ".join(words_of(folded))
-    return folded.replace("_", " ")
-
-
 def _dedup_items(rows: list[dict]) -> list[DedupItem]:
     items: list[DedupItem] = []
     for row in rows:
-        title, body, digest, source = _comparison(row)
-        row["content_hash"] = digest
-        row["syndicated_from"] = source or row.get("syndicated_from")
-        # Near copies are judged on the body; a short item (a lead only) adds its title.
-        sig = signature(body) or signature(f"{title} {body}")
-        words = len(title.split()) + len(body.split())
-        items.append(DedupItem(row, sig, hashable=words >= MIN_WORDS_FOR_EXACT))
+        seen = compared(row)
+        row["content_hash"] = seen.content_hash
+        row["syndicated_from"] = seen.credited or row.get("syndicated_from")
+        items.append(DedupItem(row, seen.signature, hashable=seen.hashable))
     return items
 
 
@@ -272,14 +202,19 @@ _SEARCH_VECTOR = {
 }
 
 
+def _drop_derived(row: dict) -> None:
+    row.pop("_folded", None)
+    row.pop(COMPARED, None)
+
+
 def _upsert_articles(connection: Connection, rows: list[dict]) -> list[tuple]:
     if connection.dialect.name != "postgresql":
         for row in rows:
-            row.pop("_folded", None)
+            _drop_derived(row)
         return upsert(connection, ARTICLES, rows, ["id"], UPDATABLE, returning=["id"])
     for row in rows:
-        row["search_tsv"] = _search_text(row)
-        row.pop("_folded", None)
+        row["search_tsv"] = compared(row).search
+        _drop_derived(row)
     return staged_upsert(
         connection,
         "articles",

@@ -4,7 +4,8 @@ PostgreSQL, and one array parameter instead of long IN lists.
 A multi-row INSERT of 1,000 articles of full text spends more time binding, sending and parsing
 its parameters than the server spends storing the rows. COPY streams the rows, formatted by
 psycopg's C extension; an upsert goes through a temporary staging table made for the batch (and
-dropped at commit), so it always has the columns of the archive's current schema.
+dropped at commit), so it always has the columns of the archive's current schema, and their
+compression method.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def staged_upsert(
         f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "
         f"SELECT {', '.join(columns)}{extra_columns} FROM {table} WITH NO DATA"
     )
+    _compress_like(connection, stage, table, columns)
     targets = [*columns, *extra]
     copy_rows(connection, stage, targets, ([row.get(c) for c in targets] for row in rows))
     sources = [*columns, *(extra[name] for name in extra)]
@@ -83,6 +85,29 @@ def staged_upsert(
     found = [tuple(r) for r in result] if returning else []
     connection.exec_driver_sql(f"DROP TABLE {stage}")
     return found
+
+
+_METHODS = {"l": "lz4", "p": "pglz"}
+
+
+def _compress_like(connection: Connection, stage: str, table: str, columns: Sequence[str]) -> None:
+    """Give the staging columns the compression method of the target's (migration 0007): a
+    value compressed in the staging table is copied as it is, never compressed twice."""
+    found = connection.execute(
+        sa.text(
+            "SELECT attname, attcompression FROM pg_attribute "
+            "WHERE attrelid = CAST(:table AS regclass) AND attnum > 0 AND NOT attisdropped "
+            "AND attcompression IN ('l', 'p')"
+        ),
+        {"table": table},
+    ).all()
+    changes = [
+        f"ALTER COLUMN {name} SET COMPRESSION {_METHODS[method]}"
+        for name, method in found
+        if name in columns
+    ]
+    if changes:
+        connection.exec_driver_sql(f"ALTER TABLE {stage} {', '.join(changes)}")
 
 
 def in_values(connection: Connection, column, values: list, item_type) -> list:

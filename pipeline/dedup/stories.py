@@ -65,7 +65,7 @@ class LinkCounts:
 @dataclass
 class _Candidate:
     article_id: str
-    signature: Signature
+    minhash: bytes  # Signature.to_bytes()
     story: _Story
 
 
@@ -99,32 +99,30 @@ def _stories_by_hash(connection: Connection, hashes: list[str]) -> dict[str, _St
 # fenced with OFFSET 0 so the planner cannot flatten it into a hash join that scans the
 # signatures table: at 20,000 to 200,000 archived articles it would otherwise prefer that
 # plan, and a lookup would cost more as the archive grows.
-_PG_NEAR = sa.text(
-    """
-SELECT b.bucket, s.article_id, s.minhash, s.shingles, a.story_id, a.duplicate_of,
-       a.published_at, a.first_seen_at
-FROM unnest(CAST(:buckets AS BIGINT[])) AS b(bucket)
+_PG_NEAR_SQL = """
+SELECT b.bucket, s.article_id, s.minhash, a.story_id, a.duplicate_of, a.published_at,
+       a.first_seen_at
+FROM unnest(CAST(%(buckets)s AS BIGINT[])) AS b(bucket)
 JOIN LATERAL (SELECT l.signature_id FROM dedup_lsh l WHERE l.bucket = b.bucket OFFSET 0) AS l
   ON true
-JOIN LATERAL (SELECT s.article_id, s.minhash, s.shingles FROM dedup_signatures s
+JOIN LATERAL (SELECT s.article_id, s.minhash FROM dedup_signatures s
               WHERE s.id = l.signature_id OFFSET 0) AS s ON true
 JOIN LATERAL (SELECT a.story_id, a.duplicate_of, a.published_at, a.first_seen_at
               FROM articles a WHERE a.id = s.article_id OFFSET 0) AS a ON true
 """
-).bindparams(sa.bindparam("buckets", type_=sa.Text))
-_PG_NEAR = _PG_NEAR.columns(
-    bucket=sa.BigInteger, article_id=sa.String, minhash=sa.LargeBinary, shingles=sa.Integer,
-    story_id=sa.String, duplicate_of=sa.String, published_at=ARTICLES.c.published_at.type,
-    first_seen_at=ARTICLES.c.first_seen_at.type,
-)  # fmt: skip
 
 
 def _near_rows(connection: Connection, buckets: list[int]):
     if connection.dialect.name == "postgresql":
         # An array literal written here: psycopg adapts a list of 40,000 ints element by element
-        # in Python, five times slower than joining their decimal strings.
+        # in Python, five times slower than joining their decimal strings. The driver's cursor,
+        # because a batch brings a few hundred thousand rows and SQLAlchemy's row objects and
+        # type processing cost more than the rest of the lookup (timestamps come back aware,
+        # which is all the comparisons here need).
         literal = "{" + ",".join(map(str, buckets)) + "}"
-        yield from connection.execute(_PG_NEAR, {"buckets": literal})
+        with connection.connection.driver_connection.cursor() as cursor:
+            cursor.execute(_PG_NEAR_SQL, {"buckets": literal})
+            yield from cursor
         return
     for chunk in _chunks(buckets, 5000):
         query = (
@@ -132,7 +130,6 @@ def _near_rows(connection: Connection, buckets: list[int]):
                 LSH.c.bucket,
                 SIGNATURES.c.article_id,
                 SIGNATURES.c.minhash,
-                SIGNATURES.c.shingles,
                 ARTICLES.c.story_id,
                 ARTICLES.c.duplicate_of,
                 ARTICLES.c.published_at,
@@ -157,15 +154,11 @@ def _near_candidates(
     candidates: dict[str, _Candidate] = {}
     if not buckets:
         return ids_by_bucket, candidates
-    for bucket, aid, minhash, shingles, story, dup, published, seen in _near_rows(
-        connection, buckets
-    ):
+    for bucket, aid, minhash, story, dup, published, seen in _near_rows(connection, buckets):
         ids_by_bucket[bucket].append(aid)
         if aid not in candidates:
             when = _when(published, seen, aid) if dup is None else None
-            candidates[aid] = _Candidate(
-                aid, Signature.from_bytes(minhash, shingles), _Story(story or aid, dup or aid, when)
-            )
+            candidates[aid] = _Candidate(aid, minhash, _Story(story or aid, dup or aid, when))
     return ids_by_bucket, candidates
 
 
@@ -262,8 +255,9 @@ class _SignatureTable:
         self.ids = list(candidates)
         self.row_of = {aid: row for row, aid in enumerate(self.ids)}
         self.matrix = np.empty((len(self.ids) + extra, NUM_PERM), dtype=np.uint32)
-        for row, candidate in enumerate(candidates.values()):
-            self.matrix[row] = candidate.signature.minhash
+        if candidates:
+            stored = b"".join(bytes(c.minhash) for c in candidates.values())
+            self.matrix[: len(self.ids)] = np.frombuffer(stored, dtype="<u4").reshape(-1, NUM_PERM)
         self.by_bucket = {
             bucket: [self.row_of[aid] for aid in aids] for bucket, aids in by_bucket.items()
         }

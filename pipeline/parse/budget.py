@@ -171,17 +171,31 @@ class Pending(Generic[T]):
         return self.worker.wait(self)
 
 
-_WORKER = _Worker()
+# One worker per lane: a stage that parses several documents at once gives each its own lane,
+# and a parse that overruns kills only the worker of its lane.
+_WORKERS: dict[int, _Worker] = {}
+_WORKERS_LOCK = threading.Lock()
+
+
+def _worker(lane: int) -> _Worker:
+    with _WORKERS_LOCK:
+        worker = _WORKERS.get(lane)
+        if worker is None:
+            worker = _WORKERS[lane] = _Worker()
+        return worker
 
 
 def shutdown() -> None:
-    """Stop the parse worker and its fork server.
+    """Stop the parse workers and their fork server.
 
     Call at the end of a stage that parsed: an Airflow task process ends with ``os._exit``,
     which skips the exit handlers that would stop them, and both would outlive the task.
     """
-    with _WORKER._lock:
-        _WORKER._kill()
+    with _WORKERS_LOCK:
+        workers = list(_WORKERS.values())
+    for worker in workers:
+        with worker._lock:
+            worker._kill()
     from multiprocessing import forkserver
 
     # CPython's fork server has no public stop; its private one is what the stdlib tests use.
@@ -190,7 +204,14 @@ def shutdown() -> None:
         stop()
 
 
-os.register_at_fork(after_in_child=_WORKER.reset_after_fork)
+def _reset_after_fork() -> None:
+    global _WORKERS_LOCK
+    _WORKERS_LOCK = threading.Lock()
+    for worker in _WORKERS.values():
+        worker.reset_after_fork()
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 def _in_process(fn: Callable[..., T], *args) -> T:
@@ -200,12 +221,15 @@ def _in_process(fn: Callable[..., T], *args) -> T:
         raise BudgetExceeded(f"{type(exc).__name__} while parsing") from exc
 
 
-def submit_within_budget(budget: ParseBudget, fn: Callable[..., T], *args) -> Pending[T]:
-    """Start ``fn(*args)`` under ``budget`` and return at once; ``fn`` must be a module-level
-    function. Only one parse at a time should be outstanding: the worker runs them in turn."""
+def submit_within_budget(
+    budget: ParseBudget, fn: Callable[..., T], *args, lane: int = 0
+) -> Pending[T]:
+    """Start ``fn(*args)`` under ``budget`` in the worker of ``lane`` and return at once; ``fn``
+    must be a module-level function. A worker runs its parses in turn (one queued behind another
+    is not charged for the wait); parses in different lanes run at once."""
     if not budget.isolated:
-        return Pending(_WORKER, budget, fn, args)
-    return _WORKER.submit(budget, fn, *args)
+        return Pending(_worker(lane), budget, fn, args)
+    return _worker(lane).submit(budget, fn, *args)
 
 
 # Threads that parse through run_within_budget take turns, so that none waits behind another's

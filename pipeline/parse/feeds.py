@@ -258,11 +258,11 @@ def parse_feed(
         raise _budget_error(exc) from None
 
 
-def start_in_budget(budget: ParseBudget, fn, *args) -> PendingParse:
+def start_in_budget(budget: ParseBudget, fn, *args, lane: int = 0) -> PendingParse:
     """Start ``fn(*args)`` (a module-level function that parses, raising ParseError) in the
-    parse worker and return at once, so that the caller works while it runs; ``result`` maps an
-    overrun budget to ParseError as ``parse_feed`` does. Keep one pending parse at a time."""
-    return PendingParse(submit_within_budget(budget, fn, *args))
+    parse worker of ``lane`` and return at once, so that the caller works while it runs;
+    ``result`` maps an overrun budget to ParseError as ``parse_feed`` does."""
+    return PendingParse(submit_within_budget(budget, fn, *args, lane=lane))
 
 
 class PendingParse:

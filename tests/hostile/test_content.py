@@ -241,3 +241,29 @@ def test_a_parse_queued_behind_a_runaway_one_is_not_charged_for_it():
             first.result()
         assert err.value.error_class == "parse_budget"
         assert [e.title for e in queued.result().entries] == ["Posle"]
+
+
+def test_a_runaway_parse_in_one_lane_leaves_the_other_lanes_parsing():
+    """Processing parses captures in several worker lanes at once: the worker killed for an
+    overrun is its lane's alone, and a parse under way in another lane finishes."""
+    from pipeline.parse import budget as parse_budget
+    from pipeline.parse.feeds import ParseError, parse_guarded, start_in_budget
+
+    base = "http://e.invalid/"
+    with bounded(30):
+        warm = rss(item("Prvo", "http://e.invalid/p")).encode()
+        start_in_budget(ParseBudget(), parse_guarded, warm, base, None, 10, lane=1).result()
+        other = parse_budget._worker(1)
+        generation = other.generation
+        runaway = start_in_budget(
+            ParseBudget(timeout_s=0.05), parse_guarded, _runaway_feed(), base, None, 2000
+        )
+        beside = start_in_budget(
+            ParseBudget(timeout_s=10), parse_guarded, _runaway_feed(), base, None, 2000, lane=1
+        )
+        with pytest.raises(ParseError) as err:
+            runaway.result()
+        assert err.value.error_class == "parse_budget"
+        assert len(beside.result().entries) == 2000
+        assert other.generation == generation  # lane 1's worker was never replaced
+        assert parse_budget._worker(0) is not other
