@@ -106,3 +106,61 @@ def test_candidates_scored_at_once_match_one_by_one_scoring():
     expected = sorted((pair for pair in scored if pair[0] >= JACCARD_THRESHOLD), key=lambda p: p[1])
     assert found == expected
     assert len(found) > 20  # the comparison covered a crowded case
+
+
+def test_a_batch_scored_in_advance_sees_what_the_one_by_one_loop_sees():
+    """score_in_advance answers, for each article of the batch, exactly what similar() answers
+    when the articles before it were added one at a time: stored candidates and earlier articles
+    of the batch, never later ones, never itself. An article re-signed in the batch (a stored
+    candidate) keeps the one-at-a-time path."""
+    import numpy as np
+
+    from pipeline.dedup.stories import DedupItem, _Candidate, _SignatureTable, _Story
+
+    rng = np.random.default_rng(11)
+    base = rng.integers(0, 2**32, 128, dtype=np.uint32)
+
+    def variant() -> Signature:
+        minhash = base.copy()
+        changed = rng.choice(128, 128 - int(rng.integers(30, 128)), replace=False)
+        minhash[changed] = rng.integers(0, 2**32, len(changed), dtype=np.uint32)
+        return Signature(minhash, 40)
+
+    stored = {f"s{i}": variant() for i in range(200)}
+    candidates = {a: _Candidate(a, s.to_bytes(), _Story(a, a, None)) for a, s in stored.items()}
+    ids = list(stored)
+    by_bucket = {b: [ids[int(i)] for i in rng.choice(200, 60, replace=False)] for b in range(8)}
+    batch = [
+        DedupItem({"id": f"n{i}"}, variant(), buckets=[int(b) for b in rng.choice(12, 3, False)])
+        for i in range(120)
+    ]
+
+    def answers(table: _SignatureTable) -> list[list[tuple]]:
+        seen = []
+        for item in batch:
+            seen.append(sorted(table.similar(item.row["id"], item.signature, item.buckets)))
+            table.add(item.row["id"], item.signature, item.buckets)
+        return seen
+
+    one_by_one = answers(_SignatureTable(candidates, by_bucket, len(batch)))
+    ahead = _SignatureTable(candidates, by_bucket, len(batch))
+    assert ahead.score_in_advance(batch)
+    assert answers(ahead) == one_by_one
+    found = [aid for seen in one_by_one for _score, aid in seen]
+    assert (
+        sum(a.startswith("s") for a in found) > 200 and sum(a.startswith("n") for a in found) > 50
+    )
+    # A stored article re-signed in this batch: scoring in advance declines.
+    resigned = DedupItem({"id": "s3"}, variant(), buckets=[1])
+    assert not _SignatureTable(candidates, by_bucket, 1).score_in_advance([resigned])
+
+
+def test_distinct_is_numpy_unique():
+    import numpy as np
+
+    from pipeline.dedup.near import distinct
+
+    rng = np.random.default_rng(3)
+    for size in (0, 1, 2, 50, 5000):
+        values = rng.integers(0, max(size // 3, 1), size)
+        assert distinct(values.copy()).tolist() == np.unique(values).tolist()
