@@ -127,7 +127,7 @@ def _near_rows(connection: Connection, buckets: list[int]):
         # which is all the comparisons here need).
         literal = "{" + ",".join(map(str, buckets)) + "}"
         with connection.connection.driver_connection.cursor() as cursor:
-            cursor.execute(_PG_NEAR_SQL, {"buckets": literal})
+            cursor.execute(_PG_NEAR_SQL, {"buckets": literal}, binary=True)
             yield from cursor
         return
     for chunk in _chunks(buckets, 5000):
