@@ -87,3 +87,23 @@ def test_huge_description_is_cut_before_parsing():
     cleaned = clean_html(html)
     assert time.monotonic() - started < 60
     assert len(cleaned.text) <= 2_000_000
+
+
+def test_markup_is_the_same_whether_or_not_boilerplate_was_taken_out_of_it():
+    """An article loaded from two sightings gets its markup from the last one; removing a
+    learned boilerplate block (or finding none to remove) must not leave whitespace that makes
+    the same text's markup differ between them."""
+    from pipeline.clean.html import clean_html, drop_paragraphs_html
+    from pipeline.dedup.normalize import comparison_text
+
+    source = "\n<p>Ndiqni lajmet tona</p>\n<p>Mërgimtarët dërguan 412 milionë euro.</p>\n"
+    cleaned = clean_html(source)  # the follow-us line is furniture: gone already
+    assert cleaned.html == "<p>Mërgimtarët dërguan 412 milionë euro.</p>"
+    assert drop_paragraphs_html(cleaned.html, {comparison_text("Ndiqni lajmet tona")}) == (
+        cleaned.html
+    )
+    footer = clean_html("<p>Lajmi kryesor i ditës.</p>\n\n<p>Abonohuni te buletini javor.</p>\n")
+    kept = drop_paragraphs_html(footer.html, {comparison_text("Abonohuni te buletini javor.")})
+    assert (
+        kept == clean_html("<p>Lajmi kryesor i ditës.</p>").html == "<p>Lajmi kryesor i ditës.</p>"
+    )

@@ -529,7 +529,10 @@ def _clean(html: str | None, with_html: bool) -> CleanHtml:
             for element in walk.dropped + [block.element for block in removed]:
                 _remove(element)
             markup = sanitize_html(_inner_html(body))
-    return CleanHtml(markup, *_paragraphs(_visible_text(walk, removed)))
+    # Whitespace around the blocks says nothing, and removing a block moves it: without it, the
+    # same text could be stored with markup that differs only there, depending on which
+    # sighting of an article was loaded last.
+    return CleanHtml(markup.strip(), *_paragraphs(_visible_text(walk, removed)))
 
 
 def clean_html(html: str | None) -> CleanHtml:
@@ -558,9 +561,11 @@ def drop_paragraphs_html(html: str, drop_keys: set[str]) -> str:
     removed = [
         block for block in _leaves(walk) if comparison_text(_block_text(walk, block)) in drop_keys
     ]
+    if not removed:
+        return html  # written again, it would differ in whitespace only
     written = walk.markup.html(removed, html) if walk.markup else None
     if written is not None:
-        return written
+        return written.strip()
     for element in walk.dropped + [block.element for block in removed]:
         _remove(element)
-    return sanitize_html(_inner_html(body))
+    return sanitize_html(_inner_html(body)).strip()
