@@ -164,3 +164,18 @@ def test_distinct_is_numpy_unique():
     for size in (0, 1, 2, 50, 5000):
         values = rng.integers(0, max(size // 3, 1), size)
         assert distinct(values.copy()).tolist() == np.unique(values).tolist()
+
+
+def test_lsh_rows_are_the_sorted_distinct_pairs_of_bucket_and_signature():
+    import random
+
+    from pipeline.dedup.stories import _lsh_pairs
+
+    rng = random.Random(5)
+    buckets = {f"a{i}": [rng.randint(-(2**63), 2**63 - 1) for _ in range(20)] for i in range(50)}
+    buckets["a7"] += buckets["a7"][:3]  # a bucket listed twice gives one row
+    buckets["a8"][4] = buckets["a9"][4]  # two signatures under one bucket
+    inserted = [(100 + i, aid) for i, aid in enumerate(buckets)]
+    expected = sorted({(b, sig) for sig, aid in inserted for b in buckets[aid]})
+    assert _lsh_pairs(inserted, buckets) == expected
+    assert len(expected) == 50 * 20 and _lsh_pairs([], buckets) == []

@@ -20,7 +20,6 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy import Connection, and_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from pipeline.archive.bulk import copy_integers, in_values
 from pipeline.archive.dedup_models import LshBucketRow, SignatureRow
@@ -441,18 +440,13 @@ def forget_signatures(connection: Connection, article_ids: list[str]) -> None:
     connection.execute(SIGNATURES.delete().where(SIGNATURES.c.article_id.in_(article_ids)))
 
 
-_PG_SIGNATURES = sa.text(
-    """
+_PG_SIGNATURES = """
 INSERT INTO dedup_signatures (article_id, minhash, shingles)
-SELECT * FROM unnest(:ids, :minhashes, :shingles)
+SELECT * FROM unnest(CAST(%(ids)s AS VARCHAR[]), CAST(%(minhashes)s AS BYTEA[]),
+                     CAST(%(shingles)s AS INTEGER[]))
 ON CONFLICT (article_id) DO NOTHING
 RETURNING id, article_id
 """
-).bindparams(
-    sa.bindparam("ids", type_=ARRAY(sa.String)),
-    sa.bindparam("minhashes", type_=ARRAY(sa.LargeBinary)),
-    sa.bindparam("shingles", type_=ARRAY(sa.Integer)),
-)
 
 
 def store_signatures(connection: Connection, items: list[DedupItem]) -> int:
@@ -470,15 +464,18 @@ def store_signatures(connection: Connection, items: list[DedupItem]) -> int:
         return 0
     if connection.dialect.name == "postgresql":
         # Three arrays in one statement: a VALUES list of 1,000 rows costs more to build and
-        # parse than to run.
-        inserted = connection.execute(
-            _PG_SIGNATURES,
-            {
-                "ids": [r["article_id"] for r in rows],
-                "minhashes": [r["minhash"] for r in rows],
-                "shingles": [r["shingles"] for r in rows],
-            },
-        ).all()
+        # parse than to run. Sent in binary: as text, each signature is written out in hex.
+        with connection.connection.driver_connection.cursor() as cursor:
+            cursor.execute(
+                _PG_SIGNATURES,
+                {
+                    "ids": [r["article_id"] for r in rows],
+                    "minhashes": [r["minhash"] for r in rows],
+                    "shingles": [r["shingles"] for r in rows],
+                },
+                binary=True,
+            )
+            inserted = cursor.fetchall()
     else:
         inserted = connection.execute(
             _insert(connection, SIGNATURES)
@@ -486,8 +483,7 @@ def store_signatures(connection: Connection, items: list[DedupItem]) -> int:
             .returning(SIGNATURES.c.id, SIGNATURES.c.article_id),
             rows,
         ).all()
-    buckets = {i.row["id"]: i.buckets for i in items}
-    pairs = sorted({(bucket, sig_id) for sig_id, aid in inserted for bucket in buckets[aid]})
+    pairs = _lsh_pairs(inserted, {i.row["id"]: i.buckets for i in items})
     if not pairs:
         return len(inserted)
     if connection.dialect.name == "postgresql":
@@ -498,6 +494,20 @@ def store_signatures(connection: Connection, items: list[DedupItem]) -> int:
         lsh_rows = [{"bucket": b, "signature_id": s} for b, s in pairs]
         connection.execute(_insert(connection, LSH).on_conflict_do_nothing(), lsh_rows)
     return len(inserted)
+
+
+def _lsh_pairs(inserted: list, buckets: dict[str, list[int]]) -> list[tuple[int, int]]:
+    """sorted({(bucket, signature id)}) of the inserted signatures, by array operations (20
+    rows per article)."""
+    lists = [buckets[aid] for _sig, aid in inserted]
+    counts = np.fromiter(map(len, lists), np.intp, len(lists))
+    bucket_col = np.fromiter(chain.from_iterable(lists), np.int64, int(counts.sum()))
+    sig_col = np.repeat(np.fromiter((sig for sig, _aid in inserted), np.int64), counts)
+    order = np.lexsort((sig_col, bucket_col))
+    bucket_col, sig_col = bucket_col[order], sig_col[order]
+    fresh = np.ones(len(order), dtype=bool)
+    fresh[1:] = (bucket_col[1:] != bucket_col[:-1]) | (sig_col[1:] != sig_col[:-1])
+    return list(zip(bucket_col[fresh].tolist(), sig_col[fresh].tolist(), strict=True))
 
 
 def _insert(connection: Connection, table: sa.Table):
