@@ -2,10 +2,10 @@
 
 Feed captures become rows, languages identified and dedup signatures computed, in the parse
 workers (``pipeline.capture_rows``), which take captures in turn, each a capture ahead of this
-process; here article pages are fetched for summary-only items (and
-their rows labelled again), and batches of about ``Settings.process_batch`` articles loaded by a
-thread of their own, one transaction each, in capture order. Items a run already stored from an
-earlier poll are recognised by their content and not loaded again.
+process; here article pages are fetched for summary-only items (and their rows labelled again),
+and batches of about ``Settings.process_batch`` articles loaded by a thread of their own, one
+transaction each, in capture order. Items a run already stored from an earlier poll are
+recognised by their content and not loaded again.
 """
 
 from __future__ import annotations

@@ -19,10 +19,18 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 
 @contextmanager
+def driver_cursor(connection: Connection):
+    """psycopg's own cursor on the connection's transaction (PostgreSQL), for statements whose
+    hundreds of thousands of rows or binary parameters SQLAlchemy's row objects and type
+    processing would cost more than the statement itself."""
+    with connection.connection.driver_connection.cursor() as cursor:
+        yield cursor
+
+
+@contextmanager
 def _copy(connection: Connection, table: str, columns: Sequence[str]):
     """A COPY ... FROM STDIN on the connection's own transaction."""
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor:
+    with driver_cursor(connection) as cursor:
         with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             yield copy
 

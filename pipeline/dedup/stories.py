@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, and_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from pipeline.archive.bulk import copy_integers, in_values
+from pipeline.archive.bulk import copy_integers, driver_cursor, in_values
 from pipeline.archive.dedup_models import LshBucketRow, SignatureRow
 from pipeline.archive.models import ArticleRow
 from pipeline.dedup.near import (
@@ -125,7 +125,7 @@ def _near_rows(connection: Connection, buckets: list[int]):
         # type processing cost more than the rest of the lookup (timestamps come back aware,
         # which is all the comparisons here need).
         literal = "{" + ",".join(map(str, buckets)) + "}"
-        with connection.connection.driver_connection.cursor() as cursor:
+        with driver_cursor(connection) as cursor:
             cursor.execute(_PG_NEAR_SQL, {"buckets": literal}, binary=True)
             yield from cursor
         return
@@ -465,7 +465,7 @@ def store_signatures(connection: Connection, items: list[DedupItem]) -> int:
     if connection.dialect.name == "postgresql":
         # Three arrays in one statement: a VALUES list of 1,000 rows costs more to build and
         # parse than to run. Sent in binary: as text, each signature is written out in hex.
-        with connection.connection.driver_connection.cursor() as cursor:
+        with driver_cursor(connection) as cursor:
             cursor.execute(
                 _PG_SIGNATURES,
                 {
