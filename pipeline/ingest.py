@@ -8,41 +8,24 @@ What passes between stages is ids and counts, never documents: documents live in
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-import hashlib
 import logging
-import queue
-import threading
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Engine, select
 
 from pipeline.archive import store
 from pipeline.archive.db import engine_for
 from pipeline.archive.migrate import upgrade
 from pipeline.config import Settings
-from pipeline.fetch import FetchOptions, FetchResult, FetchSession
+from pipeline.fetch import FetchOptions, FetchSession
 from pipeline.fetch.client import run_sync
-from pipeline.fetch.health import record_failure, record_success
-from pipeline.process import CAPTURES, FEEDS, ProcessOutcome, process_captures, utcnow
+from pipeline.fetch_records import FetchOutcome, FetchWriter
+from pipeline.process import CAPTURES, ProcessOutcome, process_captures, utcnow
 from pipeline.sources.registry import load_registry
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class FetchOutcome:
-    feed_id: int
-    label: str
-    fetch_id: int
-    capture_id: int | None
-    status: int | None
-    error_class: str | None
-    not_modified: bool = False
-    unchanged: bool = False
-    bytes: int = 0
 
 
 @dataclass
@@ -132,12 +115,7 @@ def fetch_feeds(
         return []
     with engine.connect() as connection:
         refs = store.feed_refs(connection, feed_ids)
-        last_unconditional = dict(
-            connection.execute(
-                select(FEEDS.c.id, FEEDS.c.last_unconditional_at).where(FEEDS.c.id.in_(feed_ids))
-            ).all()
-        )
-    outcomes = run_sync(_fetch_all(engine, refs, last_unconditional, settings, run_id))
+    outcomes = run_sync(_fetch_all(engine, refs, settings, run_id))
     order = {feed_id: i for i, feed_id in enumerate(feed_ids)}
     return sorted(outcomes, key=lambda o: order.get(o.feed_id, len(order)))
 
@@ -150,20 +128,17 @@ def _unconditional_due(last: datetime | None, settings: Settings, now: datetime)
 async def _fetch_all(
     engine: Engine,
     refs: list[store.FeedRef],
-    last_unconditional: dict[int, datetime | None],
     settings: Settings,
     run_id: str | None,
 ) -> list[FetchOutcome]:
     options = FetchOptions.from_settings(settings)
-    writer = _FetchWriter(engine, run_id)
+    writer = FetchWriter(engine, run_id, expected=len(refs))
     try:
         async with FetchSession(options, concurrency=settings.fetch_concurrency) as session:
 
             async def one(ref: store.FeedRef) -> FetchOutcome:
                 started = utcnow()
-                unconditional = _unconditional_due(
-                    last_unconditional.get(ref.feed_id), settings, started
-                )
+                unconditional = _unconditional_due(ref.last_unconditional_at, settings, started)
                 result = await session.fetch(
                     ref.url,
                     etag=None if unconditional else ref.etag,
@@ -174,176 +149,6 @@ async def _fetch_all(
             return list(await asyncio.gather(*(one(ref) for ref in refs)))
     finally:
         writer.close()
-
-
-class _FetchWriter:
-    """Records fetch attempts from one thread, many per transaction (group commit).
-
-    Fetches finish faster than SQLite commits one by one; a batch shares one commit. If a batch
-    fails, its attempts are retried one per transaction, so one bad row never loses the others.
-    """
-
-    # Attempts written per transaction at most.
-    BATCH = 100
-
-    def __init__(self, engine: Engine, run_id: str | None) -> None:
-        self.engine = engine
-        self.run_id = run_id
-        # Final URL -> feed id that claimed it this cycle (case 28); only the writer touches it.
-        self.claimed: dict[str, int] = {}
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._loop, name="fetch-writer", daemon=True)
-        self._thread.start()
-
-    def submit(
-        self, ref: store.FeedRef, result: FetchResult, started: datetime
-    ) -> concurrent.futures.Future:
-        future: concurrent.futures.Future = concurrent.futures.Future()
-        self._queue.put((future, ref, result, started))
-        return future
-
-    def close(self) -> None:
-        self._queue.put(None)
-        self._thread.join()
-
-    def _loop(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            batch = [item]
-            while len(batch) < self.BATCH:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    self._write(batch)
-                    return
-                batch.append(more)
-            self._write(batch)
-
-    def _write(self, batch: list) -> None:
-        try:
-            with self.engine.begin() as connection:
-                outcomes = [
-                    _record_fetch(connection, ref, result, started, self.run_id, self.claimed)
-                    for _, ref, result, started in batch
-                ]
-        except Exception:  # noqa: BLE001 - retried one by one below
-            log.warning("batch of %d fetch records failed; writing one by one", len(batch))
-            outcomes = [self._write_one(ref, result, started) for _, ref, result, started in batch]
-        for (future, *_), outcome in zip(batch, outcomes, strict=True):
-            future.set_result(outcome)
-
-    def _write_one(self, ref: store.FeedRef, result: FetchResult, started: datetime):
-        """One attempt in its own transaction; a fault of ours (the database) is logged,
-        never held against the feed, and never stops the other feeds."""
-        try:
-            with self.engine.begin() as connection:
-                return _record_fetch(connection, ref, result, started, self.run_id, self.claimed)
-        except Exception:  # noqa: BLE001 - our fault, not the feed's: reported, not counted
-            log.exception("recording the fetch of feed %s failed", ref.feed_id)
-            return FetchOutcome(
-                feed_id=ref.feed_id,
-                label=ref.label,
-                fetch_id=0,
-                capture_id=None,
-                status=result.status,
-                error_class="internal",
-            )
-
-
-def _duplicate_of(connection, ref: store.FeedRef, final_url: str, claimed: dict[str, int]):
-    """The id of another feed this one redirects to (hostile-inputs.md case 28), if any."""
-    if final_url == ref.url:
-        claimed.setdefault(final_url, ref.feed_id)
-        return None
-    other = connection.execute(
-        select(FEEDS.c.id).where(FEEDS.c.url == final_url, FEEDS.c.id != ref.feed_id)
-    ).scalar()
-    if other is not None:
-        return other
-    owner = claimed.setdefault(final_url, ref.feed_id)
-    return owner if owner != ref.feed_id else None
-
-
-def _record_fetch(
-    connection: Connection,
-    ref: store.FeedRef,
-    result: FetchResult,
-    started: datetime,
-    run_id: str | None,
-    claimed: dict[str, int],
-) -> FetchOutcome:
-    """Record one attempt: raw capture, fetch row, feed health (inside the caller's transaction)."""
-    feed_id = ref.feed_id
-    error_class, error_message = result.error_class, result.error_message
-    if result.ok and not result.not_modified and not result.body:
-        error_class, error_message = "empty_body", f"HTTP {result.status} with an empty body"
-    if error_class is None:
-        duplicate = _duplicate_of(connection, ref, result.final_url, claimed)
-        if duplicate is not None:
-            error_class = "duplicate_feed"
-            error_message = f"redirects to {result.final_url}, already polled as feed {duplicate}"
-    body = result.body if error_class is None else None
-    digest = hashlib.sha256(body).hexdigest() if body else None
-    unchanged = digest is not None and digest == ref.last_body_sha256
-    capture_id = None
-    if body is not None:
-        store.store_body(connection, body, started)
-        capture_id = store.insert_capture(
-            connection,
-            feed_id=feed_id,
-            fetched_at=started,
-            url=ref.url,
-            final_url=result.final_url,
-            http_status=result.status,
-            content_type=result.headers.get("content-type"),
-            etag=result.headers.get("etag"),
-            last_modified=result.headers.get("last-modified"),
-            body_sha256=digest,
-            # An unchanged body was processed when it first came; nothing is left to do.
-            processed_at=started if unchanged else None,
-        )
-    not_modified = result.not_modified and error_class is None
-    fetch_id = store.insert_fetch(
-        connection,
-        feed_id=feed_id,
-        run_id=run_id,
-        started_at=started,
-        duration_ms=result.elapsed_ms,
-        url=ref.url,
-        final_url=result.final_url,
-        http_status=result.status,
-        bytes=len(body or b""),
-        not_modified=not_modified,
-        unchanged=unchanged,
-        items_seen=0 if (not_modified or unchanged) else None,
-        items_new=0 if (not_modified or unchanged) else None,
-        error_class=error_class,
-        error_message=error_message,
-        capture_id=capture_id,
-    )
-    if error_class:
-        record_failure(
-            connection, feed_id, error_class, error_message, started, result.retry_after_s
-        )
-    else:
-        record_success(connection, feed_id, started)
-        if not result.conditional and result.status == 200:
-            store.set_feed_fields(connection, feed_id, last_unconditional_at=started)
-    return FetchOutcome(
-        feed_id=feed_id,
-        label=ref.label,
-        fetch_id=fetch_id,
-        capture_id=None if unchanged else capture_id,
-        status=result.status,
-        error_class=error_class,
-        not_modified=not_modified,
-        unchanged=unchanged,
-        bytes=len(body or b""),
-    )
 
 
 def summarise(fetches: list[FetchOutcome], processed: ProcessOutcome) -> RunSummary:

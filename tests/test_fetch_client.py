@@ -148,7 +148,7 @@ def test_redirect_to_another_loopback_port_never_reaches_it(server):
 def test_other_schemes_are_refused_directly_and_after_redirect(server, target):
     assert fetch(target, options=_options(server)).error_class == "bad_scheme"
     url = server.on("/go", redirect(target))
-    # httpx itself rejects some targets ("javascript:...") while reading the redirect.
+    # The HTTP client may itself reject a target ("javascript:...") while reading the redirect.
     assert fetch(url, options=_options(server)).error_class in {"bad_scheme", "bad_url"}
 
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
-import httpcore
 import pytest
 
 from pipeline.fetch.errors import FetchError
-from pipeline.fetch.guard import AddressPolicy, GuardedAsyncBackend, is_public_address
+from pipeline.fetch.guard import (
+    AddressPolicy,
+    GuardedResolver,
+    GuardedSockets,
+    is_public_address,
+)
 
 REFUSED = [
     "127.0.0.1", "127.1.2.3", "10.0.0.1", "172.16.0.1", "172.31.255.255", "192.168.1.1",
@@ -47,62 +52,58 @@ def test_allow_private_networks_opt_in():
     AddressPolicy(allow_private=True).check("newsroom", 8765, "127.0.0.1")
 
 
-class _FakeStream(httpcore.AsyncNetworkStream):
-    def __init__(self, peer: str) -> None:
-        self.peer = peer
-        self.closed = False
-
-    def get_extra_info(self, info):
-        return (self.peer, 80) if info == "server_addr" else None
-
-    async def aclose(self) -> None:
-        self.closed = True
-
-
-class _Rebinding(httpcore.AsyncNetworkBackend):
-    """Connects wherever a rebinding resolver would have sent the socket at connect time."""
-
-    def __init__(self, peer: str) -> None:
-        self.peer = peer
-        self.stream = _FakeStream(peer)
-
-    async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        return self.stream
-
-
-def _backend(monkeypatch, answers: list[str], peer: str) -> GuardedAsyncBackend:
+def _resolver(monkeypatch, answers: list[str]) -> GuardedResolver:
     async def resolve(host, port):
         return answers
 
     monkeypatch.setattr("pipeline.fetch.guard.resolve", resolve)
-    backend = GuardedAsyncBackend(AddressPolicy())
-    backend._inner = _Rebinding(peer)
-    return backend
+    return GuardedResolver(AddressPolicy())
+
+
+def _addr_info(address: str, port: int = 80):
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    sockaddr = (address, port, 0, 0) if family == socket.AF_INET6 else (address, port)
+    return (family, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", sockaddr)
 
 
 def test_every_resolved_answer_is_checked(monkeypatch):
     # A resolver answering one public and one private address is refused outright.
-    backend = _backend(monkeypatch, ["93.184.216.34", "10.0.0.5"], "93.184.216.34")
+    resolver = _resolver(monkeypatch, ["93.184.216.34", "10.0.0.5"])
     with pytest.raises(FetchError) as err:
-        asyncio.run(backend.connect_tcp("feeds.example", 80))
+        asyncio.run(resolver.resolve("feeds.example", 80))
+    assert err.value.error_class == "blocked_address"
+    assert resolver.approved == set()
+
+
+def test_public_answers_are_returned_and_approved(monkeypatch):
+    resolver = _resolver(monkeypatch, ["93.184.216.34", "2001:4860:4860::8888"])
+    answers = asyncio.run(resolver.resolve("feeds.example", 443))
+    assert [(a["host"], a["port"], a["family"]) for a in answers] == [
+        ("93.184.216.34", 443, socket.AF_INET),
+        ("2001:4860:4860::8888", 443, socket.AF_INET6),
+    ]
+    assert resolver.approved == {("93.184.216.34", 443), ("2001:4860:4860::8888", 443)}
+
+
+@pytest.mark.parametrize("address", ["169.254.169.254", "127.0.0.1", "::1", "::ffff:10.0.0.1"])
+def test_the_socket_about_to_connect_is_checked(monkeypatch, address):
+    # DNS said public at check time (or aiohttp skipped the resolver for an IP literal); the
+    # socket would go to a private address: no socket is made.
+    resolver = _resolver(monkeypatch, ["93.184.216.34"])
+    asyncio.run(resolver.resolve("feeds.example", 80))
+    sockets = GuardedSockets(AddressPolicy(), resolver)
+    with pytest.raises(FetchError) as err:
+        sockets(_addr_info(address))
     assert err.value.error_class == "blocked_address"
 
 
-def test_connected_peer_is_checked_after_connect(monkeypatch):
-    # DNS said public at check time; the socket ended up on the metadata address.
-    backend = _backend(monkeypatch, ["93.184.216.34"], "169.254.169.254")
-    with pytest.raises(FetchError) as err:
-        asyncio.run(backend.connect_tcp("feeds.example", 80))
-    assert err.value.error_class == "blocked_address"
-    assert backend._inner.stream.closed
-
-
-def test_public_peer_connects(monkeypatch):
-    backend = _backend(monkeypatch, ["93.184.216.34"], "93.184.216.34")
-    stream = asyncio.run(backend.connect_tcp("feeds.example", 80))
-    assert stream.get_extra_info("server_addr")[0] == "93.184.216.34"
-
-
-def test_unix_sockets_are_refused():
+def test_public_and_approved_addresses_get_a_socket():
+    policy = AddressPolicy(allowed_endpoints=frozenset({"localhost:8765"}))
+    resolver = GuardedResolver(policy)
+    resolver.approved.add(("127.0.0.1", 8765))  # what resolving "localhost" for 8765 leaves
+    sockets = GuardedSockets(policy, resolver)
+    for info in (_addr_info("93.184.216.34"), _addr_info("127.0.0.1", 8765)):
+        with sockets(info) as sock:
+            assert sock.family == info[0]
     with pytest.raises(FetchError):
-        asyncio.run(GuardedAsyncBackend(AddressPolicy()).connect_unix_socket("/run/x.sock"))
+        sockets(_addr_info("127.0.0.1", 8766))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Table, select, update
 
 from pipeline.archive.models import CaptureBodyRow, CaptureRow, FeedRow, FetchRow, OutletRow
 from pipeline.archive.upsert import upsert
@@ -30,6 +30,8 @@ class FeedRef:
     etag: str | None
     last_modified: str | None
     last_body_sha256: str | None
+    # When the feed was last asked for without validators (a lying 304 is caught then).
+    last_unconditional_at: datetime | None = None
 
     @property
     def label(self) -> str:
@@ -121,7 +123,7 @@ def feed_refs(connection: Connection, feed_ids: list[int] | None = None) -> list
     query = (
         select(
             FEEDS.c.id, FEEDS.c.url, OUTLETS.c.slug, FEEDS.c.language, FEEDS.c.etag,
-            FEEDS.c.last_modified, FEEDS.c.last_body_sha256,
+            FEEDS.c.last_modified, FEEDS.c.last_body_sha256, FEEDS.c.last_unconditional_at,
         )
         .join(OUTLETS, OUTLETS.c.id == FEEDS.c.outlet_id)
         .order_by(FEEDS.c.id)
@@ -137,13 +139,17 @@ def feed_refs(connection: Connection, feed_ids: list[int] | None = None) -> list
 def store_body(connection: Connection, body: bytes, seen_at: datetime) -> str:
     """Store a document body once per distinct content; returns its SHA-256."""
     digest = hashlib.sha256(body).hexdigest()
-    upsert(
-        connection,
-        BODIES,
-        [{"sha256": digest, "size": len(body), "body": body, "first_seen_at": seen_at}],
-        ["sha256"],
-    )
+    store_bodies(connection, [(digest, body, seen_at)])
     return digest
+
+
+def store_bodies(connection: Connection, bodies: list[tuple[str, bytes, datetime]]) -> None:
+    """Store (SHA-256, body, first seen) in one statement, each once per distinct content."""
+    rows = [
+        {"sha256": digest, "size": len(body), "body": body, "first_seen_at": seen_at}
+        for digest, body, seen_at in bodies
+    ]
+    upsert(connection, BODIES, rows, ["sha256"])
 
 
 def insert_capture(connection: Connection, **values: object) -> int:
@@ -156,6 +162,14 @@ def insert_fetch(connection: Connection, **values: object) -> int:
     return connection.execute(
         FETCHES.insert().values(**values).returning(FETCHES.c.id)
     ).scalar_one()
+
+
+def insert_many(connection: Connection, table: Table, rows: list[dict]) -> list[int]:
+    """Insert rows that all name the same columns in one executemany; their ids, in row order."""
+    if not rows:
+        return []
+    statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+    return list(connection.execute(statement, rows).scalars())
 
 
 def set_feed_fields(connection: Connection, feed_id: int, **values: object) -> None:

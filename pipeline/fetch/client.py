@@ -19,11 +19,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-import httpx
+import aiohttp
+from multidict import CIMultiDictProxy
 
 from pipeline.config import Settings
 from pipeline.fetch.errors import FetchError, classify_exception
-from pipeline.fetch.guard import AddressPolicy, PerHostTransport
+from pipeline.fetch.guard import AddressPolicy, guarded_connector
 from pipeline.fetch.politeness import (
     PROCESS_MEMORY,
     HostLimiter,
@@ -47,6 +48,9 @@ __all__ = [
 REDIRECT_CODES = {301, 302, 303, 307, 308}
 CHUNK = 64 * 1024
 ROBOTS_DEADLINE_S = 10.0
+# aiohttp limits each header line (8 KB) but not their number; hundreds are seen in the wild
+# (hostile-inputs.md case 14), thousands only from a server that means harm.
+MAX_HEADERS = 1000
 
 
 @dataclass(frozen=True)
@@ -151,11 +155,12 @@ class _Inflater:
             raise FetchError("protocol", f"corrupt {self.coding} body: {exc}") from exc
 
 
-async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+async def _read_capped(response: aiohttp.ClientResponse, max_bytes: int) -> bytes:
     inflater = _Inflater(response.headers.get("content-encoding"))
     chunks: list[bytes] = []
     size = 0
-    async for raw in response.aiter_raw(CHUNK):
+    # The session does not decompress: these are the bytes as sent, less any chunked framing.
+    async for raw in response.content.iter_chunked(CHUNK):
         # The cap counts inflated bytes, and a gzip bomb is never inflated past it.
         chunk = inflater.feed(raw, max_bytes - size + 1)
         size += len(chunk)
@@ -184,10 +189,10 @@ def _error_status_class(status: int) -> str | None:
     return "http_4xx"
 
 
-def _status_message(response: httpx.Response) -> str:
-    message = f"HTTP {response.status_code}"
-    if response.headers.get("cf-mitigated") == "challenge" or (
-        response.status_code == 403 and "cloudflare" in response.headers.get("server", "").lower()
+def _status_message(status: int, headers: dict[str, str]) -> str:
+    message = f"HTTP {status}"
+    if headers.get("cf-mitigated") == "challenge" or (
+        status == 403 and "cloudflare" in headers.get("server", "").lower()
     ):
         message += " (Cloudflare challenge)"
     return message
@@ -227,24 +232,27 @@ class FetchSession:
         # Hosts that answered 429/503 with Retry-After: not asked again in this cycle before then.
         self._host_wait_until: dict[str, float] = {}
         self.robots = RobotsCache(options.user_agent, self._get_robots, self.limiter)
-        self._client: httpx.AsyncClient | None = None
+        self._client: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> FetchSession:
-        self._client = httpx.AsyncClient(
-            transport=PerHostTransport(
+        self._client = aiohttp.ClientSession(
+            connector=guarded_connector(
                 self.options.policy,
                 per_host=self.options.politeness.per_host,
                 ca_bundle=self.options.ca_bundle,
             ),
-            timeout=httpx.Timeout(self.options.deadline_s, connect=self.options.connect_timeout_s),
-            follow_redirects=False,
+            # The total deadline is ours (``fetch``); aiohttp bounds only the connect.
+            timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.options.connect_timeout_s),
+            # Bodies are inflated by ``_Inflater``, which counts the cap in inflated bytes.
+            auto_decompress=False,
+            cookie_jar=aiohttp.DummyCookieJar(),
             trust_env=False,
         )
         return self
 
     async def __aexit__(self, *exc_info) -> None:
         if self._client is not None:
-            await self._client.aclose()
+            await self._client.close()
         if self._shared is not None:
             self._shared.close()
 
@@ -305,6 +313,8 @@ class FetchSession:
                     try:
                         async with asyncio.timeout(max(0.001, budget - spent)):
                             location = await self._one_hop(current, headers, cap, result)
+                    except aiohttp.ServerTimeoutError as exc:
+                        raise FetchError("timeout", f"connect timed out: {exc}") from exc
                     except TimeoutError as exc:
                         raise FetchError(
                             "timeout", f"total deadline of {budget:.0f} s exceeded"
@@ -338,19 +348,31 @@ class FetchSession:
     ) -> str | None:
         """One request; returns the redirect target, or None once ``result`` is filled."""
         assert self._client is not None
-        async with self._client.stream("GET", url, headers=headers) as response:
-            if response.status_code in REDIRECT_CODES and "location" in response.headers:
+        async with self._client.get(url, headers=headers, allow_redirects=False) as response:
+            if len(response.raw_headers) > MAX_HEADERS:
+                raise FetchError("protocol", f"{len(response.raw_headers)} response headers")
+            status = response.status
+            if status in REDIRECT_CODES and "location" in response.headers:
                 return response.headers["location"].strip()
-            result.status = response.status_code
-            result.headers = {k.lower(): v for k, v in response.headers.items()}
-            result.error_class = _error_status_class(response.status_code)
+            result.status = status
+            result.headers = _merged(response.headers)
+            result.error_class = _error_status_class(status)
             if result.error_class == "rate_limited":
-                result.retry_after_s = parse_retry_after(response.headers.get("retry-after"))
+                result.retry_after_s = parse_retry_after(result.headers.get("retry-after"))
             if result.error_class:
-                result.error_message = _status_message(response)
-            elif response.status_code != 304:
+                result.error_message = _status_message(status, result.headers)
+            elif status != 304:
                 result.body = await _read_capped(response, cap)
             return None
+
+
+def _merged(headers: CIMultiDictProxy[str]) -> dict[str, str]:
+    """Headers by lower-case name; a repeated header's values joined by commas (RFC 9110 5.3)."""
+    merged: dict[str, str] = {}
+    for name, value in headers.items():
+        key = name.lower()
+        merged[key] = f"{merged[key]}, {value}" if key in merged else value
+    return merged
 
 
 async def fetch_async(

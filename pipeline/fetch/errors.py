@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import ssl
 
-import httpx
+import aiohttp
 
 # Severity decides how much a failure weighs on a feed (see pipeline.fetch.health):
 # hard failures say the feed is gone or refuses us, soft ones that it is broken today,
@@ -65,21 +65,25 @@ def classify_exception(exc: BaseException) -> tuple[str, str]:
         if isinstance(cause, ssl.SSLError):
             return "tls", message
         cause = cause.__cause__ or cause.__context__
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, TimeoutError):  # aiohttp's connect timeout is one too
         return "timeout", message
-    if isinstance(exc, httpx.ConnectError):
-        text = str(exc).lower()
-        if "name or service not known" in text or "nodename nor servname" in text:
-            return "dns", message
-        if "certificate" in text or "ssl" in text:
-            return "tls", message
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return "dns", message
+    if isinstance(exc, aiohttp.ClientSSLError):
+        return "tls", message
+    if isinstance(exc, aiohttp.ClientConnectorError):
         return "connect", message
-    if isinstance(exc, httpx.TooManyRedirects):
+    if isinstance(exc, aiohttp.TooManyRedirects):
         return "too_many_redirects", message
-    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+    if isinstance(exc, aiohttp.InvalidURL):
         return "bad_url", message
-    if isinstance(exc, httpx.RemoteProtocolError | httpx.LocalProtocolError | httpx.DecodingError):
+    # A malformed status line or header (ClientResponseError: we never raise for a status), a
+    # body cut short or mis-framed, a server hanging up before it answered.
+    if isinstance(
+        exc,
+        aiohttp.ClientResponseError | aiohttp.ClientPayloadError | aiohttp.ServerDisconnectedError,
+    ):
         return "protocol", message
-    if isinstance(exc, httpx.TransportError | OSError):
+    if isinstance(exc, aiohttp.ClientError | OSError):
         return "transport", message
     return "internal", message

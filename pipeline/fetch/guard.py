@@ -1,21 +1,23 @@
 """Network guard: refuse to connect to non-global addresses unless the operator allowed them.
 
-The check runs inside the connection pool's network backend, on the addresses a host name resolves
-to and again on the peer address of the socket actually connected, so it holds for every redirect
-hop and cannot be dodged by DNS answering differently between a check and the connect (rebinding).
+The check runs inside aiohttp's connection pool: on every address a host name resolves to, and
+again on the address each socket is about to connect to, so it holds for every redirect hop and
+cannot be dodged by DNS answering differently between a check and the connect (rebinding).
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import ipaddress
 import socket
 import ssl
 from dataclasses import dataclass, field
 
-import anyio
-import httpcore
-import httpx
+import aiohttp
+import certifi
+from aiohappyeyeballs import AddrInfoType
+from aiohttp.abc import AbstractResolver, ResolveResult
 
 from pipeline.fetch.errors import FetchError
 
@@ -87,50 +89,67 @@ async def resolve(host: str, port: int) -> list[str]:
     except ValueError:
         pass
     try:
-        infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError("dns", f"cannot resolve {host}: {exc}") from exc
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
-class GuardedAsyncBackend(httpcore.AsyncNetworkBackend):
-    """httpcore's anyio backend, connecting only to addresses the policy permits."""
+class GuardedResolver(AbstractResolver):
+    """Resolves host names for aiohttp, refusing a name if any of its answers is not permitted.
+
+    Every answer is checked before any is tried: a resolver mixing a public and a private answer
+    is refused outright rather than raced. Approved (address, port) pairs are remembered, so that
+    the socket factory lets through an allowed endpoint named by host ("localhost:8765").
+    """
 
     def __init__(self, policy: AddressPolicy) -> None:
         self.policy = policy
-        self._inner = httpcore.AnyIOBackend()
+        self.approved: set[tuple[str, int]] = set()
 
-    async def connect_tcp(
-        self, host, port, timeout=None, local_address=None, socket_options=None
-    ) -> httpcore.AsyncNetworkStream:
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
         addresses = await resolve(host, port)
-        # Every answer is checked before any is tried: a resolver mixing a public and a private
-        # answer is refused outright rather than raced.
         for address in addresses:
             self.policy.check(host, port, address)
-        last: Exception | None = None
-        for address in addresses:
-            try:
-                stream = await self._inner.connect_tcp(
-                    address, port, timeout, local_address, socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
-                continue
-            peer = stream.get_extra_info("server_addr")
-            if peer is not None and not self.policy.permits(host, port, str(peer[0])):
-                await stream.aclose()
-                raise FetchError("blocked_address", f"{host}:{port} connected to {peer[0]}")
-            return stream
-        if last is not None:
-            raise last
-        raise FetchError("dns", f"no address for {host}")
+        self.approved.update((address, port) for address in addresses)
+        return [
+            ResolveResult(
+                hostname=host,
+                host=address,
+                port=port,
+                family=socket.AF_INET6 if ":" in address else socket.AF_INET,
+                proto=0,
+                flags=socket.AI_NUMERICHOST,
+            )
+            for address in addresses
+        ]
 
-    async def connect_unix_socket(self, path, timeout=None, socket_options=None):
-        raise FetchError("blocked_address", "unix sockets are never fetched from")
+    async def close(self) -> None:
+        return None
 
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
+
+class GuardedSockets:
+    """aiohttp's socket factory: the last check, on the address a socket is about to connect to.
+
+    It sees every connection attempt, including those to IP literals (which aiohttp never passes
+    to a resolver) and those made from cached DNS answers, so nothing reaches a non-permitted
+    address whatever DNS answered earlier (rebinding).
+    """
+
+    def __init__(self, policy: AddressPolicy, resolver: GuardedResolver) -> None:
+        self.policy = policy
+        self.resolver = resolver
+
+    def __call__(self, addr_info: AddrInfoType) -> socket.socket:
+        family, type_, proto, _, sockaddr = addr_info
+        address, port = str(sockaddr[0]), int(sockaddr[1])
+        if not (
+            self.policy.permits(address, port, address) or (address, port) in self.resolver.approved
+        ):
+            raise FetchError("blocked_address", f"refused to connect to {address}:{port}")
+        return socket.socket(family, type_, proto)
 
 
 @functools.lru_cache(maxsize=8)
@@ -141,44 +160,22 @@ def ssl_context(ca_bundle: str | None = None) -> ssl.SSLContext:
     unchanged poll; one context per bundle serves every session of the process (an SSLContext
     may be shared between connections and threads).
     """
-    context = httpx.create_ssl_context()
+    context = ssl.create_default_context(cafile=certifi.where())
     if ca_bundle:
         context.load_verify_locations(cafile=ca_bundle)
     return context
 
 
-class PerHostTransport(httpx.AsyncBaseTransport):
-    """One small guarded connection pool per origin.
-
-    httpcore scans every pooled connection for every request; with one pool for hundreds of
-    hosts that scan dominated a 1,000-feed cycle's CPU. Per-origin pools keep it to a few.
-    """
-
-    def __init__(self, policy: AddressPolicy, *, per_host: int, ca_bundle: str | None = None):
-        self._ssl = ssl_context(ca_bundle)
-        self._backend = GuardedAsyncBackend(policy)
-        self._per_host = per_host
-        self._pools: dict[tuple[bytes, bytes, int | None], httpx.AsyncHTTPTransport] = {}
-
-    def _pool_for(self, request: httpx.Request) -> httpx.AsyncHTTPTransport:
-        key = (request.url.raw_scheme, request.url.raw_host, request.url.port)
-        transport = self._pools.get(key)
-        if transport is None:
-            transport = httpx.AsyncHTTPTransport(verify=self._ssl, retries=0)
-            # httpx has no public hook for the network backend; the pool it builds takes one.
-            transport._pool = httpcore.AsyncConnectionPool(
-                ssl_context=self._ssl,
-                max_connections=self._per_host + 1,
-                max_keepalive_connections=self._per_host + 1,
-                network_backend=self._backend,
-            )
-            self._pools[key] = transport
-        return transport
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self._pool_for(request).handle_async_request(request)
-
-    async def aclose(self) -> None:
-        for transport in self._pools.values():
-            await transport.aclose()
-        self._pools.clear()
+def guarded_connector(
+    policy: AddressPolicy, *, per_host: int, ca_bundle: str | None = None
+) -> aiohttp.TCPConnector:
+    """aiohttp's connection pool behind the guard: pooled per origin, no total limit (the
+    session's own gate bounds requests in flight)."""
+    resolver = GuardedResolver(policy)
+    return aiohttp.TCPConnector(
+        limit=0,
+        limit_per_host=per_host + 1,
+        resolver=resolver,
+        socket_factory=GuardedSockets(policy, resolver),
+        ssl=ssl_context(ca_bundle),
+    )

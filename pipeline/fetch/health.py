@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Connection, and_, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, or_, select, update
 
 from pipeline.archive.models import FeedRow
 from pipeline.fetch.errors import NOT_COUNTED, SEVERITY
@@ -93,19 +93,31 @@ def record_failure(
 
 
 def record_success(connection: Connection, feed_id: int, at: datetime) -> None:
-    connection.execute(
-        update(FEEDS)
-        .where(FEEDS.c.id == feed_id)
-        .values(
-            failure_score=0.0,
-            consecutive_failures=0,
-            state="ok",
-            last_fetch_at=at,
-            last_success_at=at,
-            next_poll_at=None,
-            disabled_at=None,
-        )
-    )
+    record_successes(connection, [(feed_id, at)])
+
+
+def record_successes(
+    connection: Connection, successes: list[tuple[int, datetime]], *, unconditional: bool = False
+) -> None:
+    """Feeds back to health, in one executemany (in feed id order, so that two runs updating
+    overlapping feeds take their row locks in the same order). ``unconditional``: the requests
+    were sent without validators, which ``last_unconditional_at`` records."""
+    if not successes:
+        return
+    values: dict[str, object] = {
+        "failure_score": 0.0,
+        "consecutive_failures": 0,
+        "state": "ok",
+        "last_fetch_at": bindparam("at"),
+        "last_success_at": bindparam("at"),
+        "next_poll_at": None,
+        "disabled_at": None,
+    }
+    if unconditional:
+        values["last_unconditional_at"] = bindparam("at")
+    statement = update(FEEDS).where(FEEDS.c.id == bindparam("feed_id")).values(**values)
+    rows = [{"feed_id": feed_id, "at": at} for feed_id, at in sorted(successes)]
+    connection.execute(statement, rows)
 
 
 def due_feed_filter(now: datetime) -> ColumnElement[bool]:
