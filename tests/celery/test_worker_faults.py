@@ -27,9 +27,10 @@ class LoadBlocker:
     """Holds the process task inside one of its load transactions.
 
     Once every feed's fetch is recorded, this connection inserts (without committing) a row with
-    the id of an article of the middle capture. The process task commits the captures before it,
-    then its upsert of that capture waits on the uncommitted key: the task is mid-load, with some
-    captures committed and one transaction open. Rolling back lets the upsert go on.
+    the id of an article that a capture in the middle of the run lists first (no earlier capture
+    lists it). The process task commits the captures before that one, then its upsert of that
+    capture waits on the uncommitted key: the task is mid-load, with some captures committed and
+    one transaction open. Rolling back lets the upsert go on.
     """
 
     def __init__(self, archive_url: str, feeds: int) -> None:
@@ -44,7 +45,7 @@ class LoadBlocker:
         ).all()
 
     def block_middle_capture(self, article_ids_by_outlet: dict[str, list]) -> int:
-        """Block the load of the middle capture; returns its id."""
+        """Block the load of a capture in the middle of the run; returns its id."""
 
         def fetched() -> bool:
             with self.engine.connect() as c:
@@ -53,28 +54,44 @@ class LoadBlocker:
         _wait(fetched, 120, "the fetches of the run")
         self.connection = self.engine.connect()
         captures = self._captures(self.connection)
-        capture_id, feed_id, outlet_id = captures[len(captures) // 2]
-        slug = self.connection.exec_driver_sql(
-            "SELECT slug FROM outlets WHERE id = %(id)s", {"id": outlet_id}
-        ).scalar_one()
-        # Any article of this outlet listed by the capture's feed will do: take the feed's
-        # items from its raw capture and keep one whose id the fault-free run stored.
-        body = self.connection.exec_driver_sql(
-            "SELECT b.body FROM capture_bodies b JOIN captures c ON c.body_sha256 = b.sha256 "
-            "WHERE c.id = %(id)s",
-            {"id": capture_id},
-        ).scalar_one()
-        article_id = next(
-            aid
-            for aid, keys in article_ids_by_outlet[slug]
-            if any(k and k.encode() in bytes(body) for k in keys)
-        )
+        bodies = [self._body(capture_id) for capture_id, _, _ in captures]
+        # Captures load in id order. The blocked article must be new in its capture: one that an
+        # earlier capture lists too (a section feed repeating the main feed) would block there.
+        # Which feed's capture comes first follows the order the fetches ended in.
+        for index in range(len(captures) // 2, len(captures)):
+            capture_id, feed_id, outlet_id = captures[index]
+            slug = self.connection.exec_driver_sql(
+                "SELECT slug FROM outlets WHERE id = %(id)s", {"id": outlet_id}
+            ).scalar_one()
+            article_id = next(
+                (
+                    aid
+                    for aid, keys in article_ids_by_outlet[slug]
+                    if any(k and k.encode() in bodies[index] for k in keys)
+                    and not any(k and k.encode() in body for k in keys for body in bodies[:index])
+                ),
+                None,
+            )
+            if article_id is not None:
+                break
+        else:
+            raise AssertionError("no capture past the middle lists an article of its own")
         self.connection.exec_driver_sql(
             "INSERT INTO articles (id, outlet_id, feed_id, title, first_seen_at, content_hash) "
             "VALUES (%(id)s, %(o)s, %(f)s, 'blocker', now(), 'blocker')",
             {"id": article_id, "o": outlet_id, "f": feed_id},
         )
         return capture_id
+
+    def _body(self, capture_id: int) -> bytes:
+        assert self.connection is not None
+        return bytes(
+            self.connection.exec_driver_sql(
+                "SELECT b.body FROM capture_bodies b JOIN captures c ON c.body_sha256 = b.sha256 "
+                "WHERE c.id = %(id)s",
+                {"id": capture_id},
+            ).scalar_one()
+        )
 
     def waiting_backends(self) -> int:
         with self.engine.connect() as c:
