@@ -21,6 +21,7 @@ from pipeline.archive.migrate import upgrade
 from pipeline.config import Settings
 from pipeline.fetch import FetchOptions, FetchSession
 from pipeline.fetch.client import run_sync
+from pipeline.fetch.politeness import ROBOTS_TTL_S, PolitenessMemory, robots_origin
 from pipeline.fetch_records import FetchOutcome, FetchWriter
 from pipeline.process import CAPTURES, ProcessOutcome, process_captures, utcnow
 from pipeline.sources.registry import load_registry
@@ -113,11 +114,28 @@ def fetch_feeds(
     """
     if not feed_ids:
         return []
+    memory = PolitenessMemory()
     with engine.connect() as connection:
         refs = store.feed_refs(connection, feed_ids)
-    outcomes = run_sync(_fetch_all(engine, refs, settings, run_id))
+        if settings.respect_robots:
+            since = utcnow() - timedelta(seconds=ROBOTS_TTL_S)
+            origins = (robots_origin(ref.url) for ref in refs)
+            memory.stored_robots.update(store.robots_files(connection, origins, since))
+    outcomes = run_sync(_fetch_all(engine, refs, settings, run_id, memory))
+    _keep_robots(engine, memory)
     order = {feed_id: i for i, feed_id in enumerate(feed_ids)}
     return sorted(outcomes, key=lambda o: order.get(o.feed_id, len(order)))
+
+
+def _keep_robots(engine: Engine, memory: PolitenessMemory) -> None:
+    """Keep the robots.txt files this cycle fetched for the next cycles (migration 0008)."""
+    if not memory.fetched_robots:
+        return
+    try:
+        with engine.begin() as connection:
+            store.keep_robots_files(connection, memory.fetched_robots, utcnow())
+    except Exception:  # noqa: BLE001 - our fault; the next cycle asks the origins again
+        log.exception("keeping %d robots.txt files failed", len(memory.fetched_robots))
 
 
 def _unconditional_due(last: datetime | None, settings: Settings, now: datetime) -> bool:
@@ -130,11 +148,14 @@ async def _fetch_all(
     refs: list[store.FeedRef],
     settings: Settings,
     run_id: str | None,
+    memory: PolitenessMemory,
 ) -> list[FetchOutcome]:
     options = FetchOptions.from_settings(settings)
     writer = FetchWriter(engine, run_id, expected=len(refs))
     try:
-        async with FetchSession(options, concurrency=settings.fetch_concurrency) as session:
+        async with FetchSession(
+            options, concurrency=settings.fetch_concurrency, memory=memory
+        ) as session:
 
             async def one(ref: store.FeedRef) -> FetchOutcome:
                 started = utcnow()

@@ -85,6 +85,17 @@ class CaptureBodyRow(Base):
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class RobotsFileRow(Base):
+    """An origin's robots.txt as last fetched, trusted by the next cycles for an hour."""
+
+    __tablename__ = "robots_files"
+
+    origin: Mapped[str] = mapped_column(String(300), primary_key=True)
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class CaptureRow(Base):
     __tablename__ = "captures"
     __table_args__ = (Index("ix_captures_feed_fetched", "feed_id", "fetched_at"),)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, Table, select, update
 
-from pipeline.archive.models import CaptureBodyRow, CaptureRow, FeedRow, FetchRow, OutletRow
+from pipeline.archive.models import (
+    CaptureBodyRow,
+    CaptureRow,
+    FeedRow,
+    FetchRow,
+    OutletRow,
+    RobotsFileRow,
+)
 from pipeline.archive.upsert import upsert
 from pipeline.fetch.health import due_feed_filter
 from pipeline.sources.registry import Registry
@@ -19,6 +27,7 @@ FEEDS = FeedRow.__table__
 CAPTURES = CaptureRow.__table__
 BODIES = CaptureBodyRow.__table__
 FETCHES = FetchRow.__table__
+ROBOTS = RobotsFileRow.__table__
 
 
 @dataclass(frozen=True)
@@ -134,6 +143,27 @@ def feed_refs(connection: Connection, feed_ids: list[int] | None = None) -> list
         # Back-off after failures, and a weekly re-probe of disabled feeds.
         query = query.where(due_feed_filter(datetime.now(UTC)))
     return [FeedRef(*row) for row in connection.execute(query)]
+
+
+def robots_files(
+    connection: Connection, origins: Iterable[str], since: datetime
+) -> dict[str, tuple[int, bytes]]:
+    """(status, body) of the robots.txt files of ``origins`` fetched at or after ``since``."""
+    query = select(ROBOTS.c.origin, ROBOTS.c.status, ROBOTS.c.body).where(
+        ROBOTS.c.origin.in_(sorted(set(origins))), ROBOTS.c.fetched_at >= since
+    )
+    return {origin: (status, bytes(body)) for origin, status, body in connection.execute(query)}
+
+
+def keep_robots_files(
+    connection: Connection, files: dict[str, tuple[int, bytes]], fetched_at: datetime
+) -> None:
+    rows = [
+        {"origin": origin, "status": status, "body": body, "fetched_at": fetched_at}
+        for origin, (status, body) in sorted(files.items())
+        if len(origin) <= ROBOTS.c.origin.type.length
+    ]
+    upsert(connection, ROBOTS, rows, ["origin"], update=["status", "body", "fetched_at"])
 
 
 def store_body(connection: Connection, body: bytes, seen_at: datetime) -> str:

@@ -264,7 +264,9 @@ class FetchSession:
             robots=False,
             max_redirects=2,
         )
-        return result.status if result.error_class is None else None, result.body or b""
+        # Any answer of the server counts (a 404 means "no restrictions"); a transport failure
+        # (status None) is no answer.
+        return result.status, result.body or b""
 
     async def fetch(
         self,

@@ -55,9 +55,20 @@ class PolitenessMemory:
     delays: dict[str, float] = field(default_factory=dict)
     # origin -> (time loaded, rules or None for "no restrictions")
     robots: dict[str, tuple[float, Protego | None]] = field(default_factory=dict)
+    # origin -> (status, body): files kept from an earlier cycle, read instead of asking again
+    stored_robots: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+    # origin -> (status, body): files this cycle asked for and got an answer to (2xx or 4xx),
+    # for the caller to keep
+    fetched_robots: dict[str, tuple[int, bytes]] = field(default_factory=dict)
 
 
 PROCESS_MEMORY = PolitenessMemory()
+
+
+def robots_origin(url: str) -> str:
+    """The origin whose robots.txt governs ``url``."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def host_key(url: str) -> str:
@@ -153,7 +164,8 @@ RobotsGetter = Callable[[str], Awaitable[tuple[int | None, bytes]]]
 
 
 class RobotsCache:
-    """robots.txt per origin, fetched once per cycle (RFC 9309)."""
+    """robots.txt per origin (RFC 9309): read once per cycle, from the files the memory was
+    given (kept by an earlier cycle) or else from the origin."""
 
     def __init__(self, user_agent: str, getter: RobotsGetter, limiter: HostLimiter) -> None:
         # Robots groups match on the product token, not the whole User-Agent string.
@@ -161,11 +173,12 @@ class RobotsCache:
         self._getter = getter
         self._limiter = limiter
         self._rules = limiter.memory.robots
+        self._stored = limiter.memory.stored_robots
+        self._fetched = limiter.memory.fetched_robots
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def allowed(self, url: str) -> bool:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        origin = robots_origin(url)
         lock = self._locks.setdefault(origin, asyncio.Lock())
         async with lock:
             cached = self._rules.get(origin)
@@ -175,7 +188,14 @@ class RobotsCache:
         return rules is None or rules.can_fetch(url, self.agent)
 
     async def _load(self, origin: str) -> Protego | None:
-        status, body = await self._getter(origin + "/robots.txt")
+        stored = self._stored.get(origin)
+        if stored is not None:
+            status, body = stored
+        else:
+            status, body = await self._getter(origin + "/robots.txt")
+            # A file, or its absence (4xx), is kept; a failure or a rate limit is asked again.
+            if status is not None and status < 500 and status != 429:
+                self._fetched[origin] = (status, body)
         # RFC 9309: 4xx means no restrictions. A 5xx or an unreachable file would mean "disallow
         # everything"; we fetch anyway and let the feed's own request report the real failure,
         # because a broken robots.txt must not weigh on the feed as a hard failure.
