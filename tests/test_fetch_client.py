@@ -274,3 +274,16 @@ def test_one_shot_fetches_share_robots_and_spacing():
         assert server.hits.get("/robots.txt") == 1
     finally:
         server.stop()
+
+
+def test_a_cookie_set_before_a_redirect_is_sent_back(server):
+    # A consent check: no cookie, set one and redirect to the same address; with it, the feed.
+    def consent(handler, srv) -> None:
+        if "seen=1" in (handler.headers.get("Cookie") or ""):
+            send(handler, 200, b"<rss/>", {"Content-Type": "application/rss+xml"})
+        else:
+            send(handler, 302, b"", {"Set-Cookie": "seen=1; Path=/", "Location": "/consent.xml"})
+
+    url = server.on("/consent.xml", consent)
+    result = fetch(url, options=_options(server))
+    assert result.ok and result.body == b"<rss/>"

@@ -245,7 +245,10 @@ class FetchSession:
             timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.options.connect_timeout_s),
             # Bodies are inflated by ``_Inflater``, which counts the cap in inflated bytes.
             auto_decompress=False,
-            cookie_jar=aiohttp.DummyCookieJar(),
+            # Cookies live for the cycle, as in a browser session: some outlets set one and
+            # redirect to the same address, expecting it back. "unsafe" only means that hosts
+            # named by address (the offline newsroom, a lab) may set them too.
+            cookie_jar=aiohttp.CookieJar(unsafe=True),
             trust_env=False,
         )
         return self
