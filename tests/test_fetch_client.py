@@ -6,9 +6,12 @@ import asyncio
 import gzip
 import random
 import resource
+import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -19,6 +22,7 @@ from tests.hostile.server import (
     Canary,
     HostileServer,
     endless,
+    endless_headers,
     gzip_bomb,
     redirect,
     send,
@@ -287,3 +291,53 @@ def test_a_cookie_set_before_a_redirect_is_sent_back(server):
     url = server.on("/consent.xml", consent)
     result = fetch(url, options=_options(server))
     assert result.ok and result.body == b"<rss/>"
+
+
+def test_endless_headers_stop_at_the_head_cap(server):
+    url = server.on("/headers", endless_headers())
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with bounded(10):
+        result = fetch(url, options=_options(server))
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert result.error_class == "protocol" and "head" in result.error_message
+    assert grown_mb < 48  # without the cap: 1.8 GB within a 3 s deadline
+
+
+def test_large_bodies_on_one_kept_alive_connection_are_not_heads():
+    body = b"<rss>" + b" " * (3 * 1024 * 1024) + b"</rss>"
+    connections = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            connections.append(self.client_address)
+
+        def do_GET(self) -> None:  # noqa: N802 (name fixed by http.server)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    host, port = httpd.server_address
+    options = _options(policy=AddressPolicy(allow_private=True), max_bytes=8 * 1024 * 1024)
+    options = replace(options, politeness=PolitenessOptions(spacing_s=0.0, respect_robots=False))
+
+    async def cycle():
+        async with FetchSession(options) as session:
+            return [await session.fetch(f"http://{host}:{port}/f{i}.xml") for i in range(3)]
+
+    try:
+        results = asyncio.run(cycle())
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert [(r.error_class, len(r.body or b"")) for r in results] == [(None, len(body))] * 3
+    assert len(connections) == 1

@@ -23,8 +23,9 @@ import aiohttp
 from multidict import CIMultiDictProxy
 
 from pipeline.config import Settings
+from pipeline.fetch.connector import guarded_connector
 from pipeline.fetch.errors import FetchError, classify_exception
-from pipeline.fetch.guard import AddressPolicy, guarded_connector
+from pipeline.fetch.guard import AddressPolicy
 from pipeline.fetch.politeness import (
     PROCESS_MEMORY,
     HostLimiter,

@@ -14,7 +14,6 @@ import socket
 import ssl
 from dataclasses import dataclass, field
 
-import aiohttp
 import certifi
 from aiohappyeyeballs import AddrInfoType
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -164,18 +163,3 @@ def ssl_context(ca_bundle: str | None = None) -> ssl.SSLContext:
     if ca_bundle:
         context.load_verify_locations(cafile=ca_bundle)
     return context
-
-
-def guarded_connector(
-    policy: AddressPolicy, *, per_host: int, ca_bundle: str | None = None
-) -> aiohttp.TCPConnector:
-    """aiohttp's connection pool behind the guard: pooled per origin, no total limit (the
-    session's own gate bounds requests in flight)."""
-    resolver = GuardedResolver(policy)
-    return aiohttp.TCPConnector(
-        limit=0,
-        limit_per_host=per_host + 1,
-        resolver=resolver,
-        socket_factory=GuardedSockets(policy, resolver),
-        ssl=ssl_context(ca_bundle),
-    )

@@ -164,6 +164,18 @@ def endless(chunk: bytes = b"<!-- x -->" * 6553) -> Behaviour:
     return behaviour
 
 
+def endless_headers(line: bytes = b"X-Flood: " + b"y" * 100 + b"\r\n") -> Behaviour:
+    """A status line, then header lines that never end."""
+
+    def behaviour(handler, server) -> None:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        deadline = time.monotonic() + 60
+        while not server.stopping.is_set() and time.monotonic() < deadline:
+            handler.wfile.write(line * 1000)
+
+    return behaviour
+
+
 def gzip_bomb(inflated_bytes: int) -> Behaviour:
     """A small gzip body that inflates to ``inflated_bytes`` of zeros."""
     compressor_input = b"\0" * (1024 * 1024)
