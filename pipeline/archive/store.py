@@ -183,15 +183,11 @@ def store_bodies(connection: Connection, bodies: list[tuple[str, bytes, datetime
 
 
 def insert_capture(connection: Connection, **values: object) -> int:
-    return connection.execute(
-        CAPTURES.insert().values(**values).returning(CAPTURES.c.id)
-    ).scalar_one()
+    return insert_many(connection, CAPTURES, [values])[0]
 
 
 def insert_fetch(connection: Connection, **values: object) -> int:
-    return connection.execute(
-        FETCHES.insert().values(**values).returning(FETCHES.c.id)
-    ).scalar_one()
+    return insert_many(connection, FETCHES, [values])[0]
 
 
 def insert_many(connection: Connection, table: Table, rows: list[dict]) -> list[int]:
