@@ -114,7 +114,7 @@ def fetch_feeds(
     """
     if not feed_ids:
         return []
-    memory = PolitenessMemory()
+    memory = PolitenessMemory(fetched_robots={})
     with engine.connect() as connection:
         refs = store.feed_refs(connection, feed_ids)
         if settings.respect_robots:

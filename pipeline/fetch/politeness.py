@@ -58,8 +58,8 @@ class PolitenessMemory:
     # origin -> (status, body): files kept from an earlier cycle, read instead of asking again
     stored_robots: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     # origin -> (status, body): files this cycle asked for and got an answer to (2xx or 4xx),
-    # for the caller to keep
-    fetched_robots: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+    # for a caller that keeps them (None: nobody does, so nothing is held)
+    fetched_robots: dict[str, tuple[int, bytes]] | None = None
 
 
 PROCESS_MEMORY = PolitenessMemory()
@@ -194,7 +194,7 @@ class RobotsCache:
         else:
             status, body = await self._getter(origin + "/robots.txt")
             # A file, or its absence (4xx), is kept; a failure or a rate limit is asked again.
-            if status is not None and status < 500 and status != 429:
+            if self._fetched is not None and status is not None and status < 500 and status != 429:
                 self._fetched[origin] = (status, body)
         # RFC 9309: 4xx means no restrictions. A 5xx or an unreachable file would mean "disallow
         # everything"; we fetch anyway and let the feed's own request report the real failure,
