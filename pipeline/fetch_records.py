@@ -101,35 +101,38 @@ class FetchWriter:
         # One connection for the cycle: a checkout per batch costs a ping to the server.
         connection: Connection | None = None
         try:
-            while True:
-                item = self._queue.get()
-                if item is None:
+            done = False
+            while not done:
+                batch, done = self._next_batch()
+                if not batch:
                     return
-                batch = [item]
-                self._received += 1
-                done = False
-                until = time.monotonic() + self.LINGER_S
-                while len(batch) < self.BATCH:
-                    wait = until - time.monotonic() if self._received < self.expected else 0.0
-                    try:
-                        more = (
-                            self._queue.get(timeout=wait) if wait > 0 else self._queue.get_nowait()
-                        )
-                    except queue.Empty:
-                        break
-                    if more is None:
-                        done = True
-                        break
-                    batch.append(more)
-                    self._received += 1
                 if connection is None or connection.invalidated:
                     connection = self._connect()
                 self._write(connection, batch)
-                if done:
-                    return
         finally:
             if connection is not None:
                 connection.close()
+
+    def _next_batch(self) -> tuple[list, bool]:
+        """The next attempts to write together, and whether the cycle has ended."""
+        item = self._queue.get()
+        if item is None:
+            return [], True
+        batch = [item]
+        until = time.monotonic() + self.LINGER_S
+        while len(batch) < self.BATCH:
+            # Wait for more only while the cycle still has fetches out.
+            waiting = self._received + len(batch) < self.expected
+            wait = until - time.monotonic() if waiting else 0.0
+            try:
+                more = self._queue.get(timeout=wait) if wait > 0 else self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if more is None:
+                return batch, True
+            batch.append(more)
+        self._received += len(batch)
+        return batch, False
 
     def _connect(self) -> Connection | None:
         try:
