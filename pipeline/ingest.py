@@ -108,9 +108,10 @@ def fetch_feeds(
 ) -> list[FetchOutcome]:
     """Fetch many feeds at once inside this process: one async client, per-host limits held.
 
-    Each attempt is recorded (fetch row, raw capture, feed health) as soon as it completes, by
-    one writer thread, many per transaction, so the event loop never waits on the database.
-    Outcomes come back in the order of ``feed_ids``.
+    Each attempt is recorded (fetch row, raw capture, feed health) by one writer thread, many per
+    transaction (``pipeline.fetch_records``), so the event loop never waits on the database.
+    robots.txt files kept by earlier cycles are read instead of asked for again, and the ones
+    this cycle fetched are kept. Outcomes come back in the order of ``feed_ids``.
     """
     if not feed_ids:
         return []

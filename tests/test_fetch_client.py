@@ -8,7 +8,6 @@ import random
 import resource
 import threading
 import time
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -327,8 +326,11 @@ def test_large_bodies_on_one_kept_alive_connection_are_not_heads():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     host, port = httpd.server_address
-    options = _options(policy=AddressPolicy(allow_private=True), max_bytes=8 * 1024 * 1024)
-    options = replace(options, politeness=PolitenessOptions(spacing_s=0.0, respect_robots=False))
+    options = _options(
+        policy=AddressPolicy(allow_private=True),
+        max_bytes=8 * 1024 * 1024,
+        politeness=PolitenessOptions(spacing_s=0.0, respect_robots=False),
+    )
 
     async def cycle():
         async with FetchSession(options) as session:
