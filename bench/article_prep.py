@@ -1,6 +1,7 @@
 """Per-article preparation: ``build_article`` (cleaning the content and summary HTML), the
 comparison texts of the dedup stage and the MinHash signature, timed on the newsroom's synthetic
-articles (full text, 1,500-4,000 characters, seven languages).
+articles (full text, 1,500-4,000 characters, seven languages), beside the naive baseline's
+cleaning (BeautifulSoup ``get_text`` of the content and the summary, ``bench.naive``).
 
 Feeds are rendered and parsed before the clock starts; each stage is then run over every entry
 ``--runs`` times and the median per-article CPU time of this process is reported (CPU rather than
@@ -16,6 +17,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from bench import naive
 from bench.common import emit_result, median, print_table, spread
 from bench.processing import BASE_URL, synthetic_catalog, synthetic_documents
 from pipeline.articles import FeedContext, build_article
@@ -76,12 +78,29 @@ def run(articles: int, items: int, runs: int) -> dict[str, list[float]]:
         for title, body, _, _ in compared:
             signature(body) or signature(f"{title} {body}")
 
+    def naive_all() -> None:
+        for entry in entries:
+            naive.clean_text(entry.content_html or entry.summary_html)
+            naive.clean_text(entry.summary_html)
+
     return {
+        "naive get_text": _per_article_us(naive_all, len(entries), runs),
         "build_article": _per_article_us(build_all, len(entries), runs),
         "comparison": _per_article_us(compare_all, len(rows), runs),
         "signature": _per_article_us(sign_all, len(rows), runs),
         "articles": [float(len(entries))],
     }
+
+
+def naive_ratio(samples: dict[str, list[float]]) -> float:
+    """How many times the naive baseline's cleaning costs our whole ``build_article`` (which also
+    sanitises the HTML, removes furniture and repeats, and reads dates and identities)."""
+    return median(samples["naive get_text"]) / median(samples["build_article"])
+
+
+def quick_ratio() -> float:
+    """The CI guard's figure (tests/test_bench_ratios.py): ``naive_ratio`` of a small run."""
+    return naive_ratio(run(500, 50, 3))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,12 +115,14 @@ def main(argv: list[str] | None = None) -> int:
         f"Article preparation: {count} newsroom articles, {args.runs} runs (CPU time)",
         ["stage", "median µs/article", "spread µs"],
         [[name, f"{median(values):.1f}", spread(values)] for name, values in samples.items()],
+        [f"naive get_text / build_article: {naive_ratio(samples):.2f}x (same run)"],
     )
     emit_result(
         {
             "benchmark": "article_prep",
             "articles": count,
             "median_us": {name: round(median(values), 2) for name, values in samples.items()},
+            "naive_over_build": round(naive_ratio(samples), 3),
         }
     )
     return 0

@@ -9,7 +9,8 @@ languages) plus its hand-written seed stories, which include mixed-language para
 
 ``--full`` also times, alternating pass by pass, every paragraph labelled by the full
 ensemble (``LanguageOptions(screen_paragraphs=False)``, what identify_article did before the
-function-word screen). ``--dump`` writes every result (tag, confidence, differing
+function-word screen). Every pass also times the naive baseline's langdetect (``bench.naive``)
+on the same articles. ``--dump`` writes every result (tag, confidence, differing
 paragraphs) as JSON lines, so two versions of the detector can be compared article by article.
 """
 
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import naive
 from pipeline.language import ArticleLanguage, LanguageOptions, identify_article
 from pipeline.newsroom import CatalogOptions, build_catalog
 
@@ -57,15 +59,58 @@ def _record(case: Case, result: ArticleLanguage) -> dict:
     }
 
 
-def _pass(cases: list[Case], options: LanguageOptions) -> list[float]:
-    """CPU milliseconds of each article."""
+def _pass(cases: list[Case], options: LanguageOptions | None) -> list[float]:
+    """CPU milliseconds of each article; ``options`` None is the naive baseline (langdetect on
+    title and text, seeded, as ``bench.naive`` calls it)."""
     out = []
     clock = time.process_time
     for case in cases:
         t0 = clock()
-        identify_article(case.title, case.text, prior=case.prior, options=options)
+        if options is None:
+            naive.detect_language(f"{case.title}\n\n{case.text}")
+        else:
+            identify_article(case.title, case.text, prior=case.prior, options=options)
         out.append((clock() - t0) * 1000)
     return out
+
+
+def timed_passes(
+    cases: list[Case], passes: int, full: bool = False
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """(mean CPU ms of each pass, CPU ms of every article) per variant, variants alternating
+    pass by pass: screened (the default), full (without the screen, with ``full``), and the
+    naive baseline's langdetect."""
+    naive.warm_up()
+    variants: dict[str, LanguageOptions | None] = {"screened": LanguageOptions()}
+    if full:
+        variants["full"] = LanguageOptions(screen_paragraphs=False)
+    variants["langdetect (naive)"] = None
+    per_pass: dict[str, list[float]] = {name: [] for name in variants}
+    per_article: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(passes):
+        for name, options in variants.items():
+            times = _pass(cases, options)
+            per_pass[name].append(statistics.fmean(times))
+            per_article[name].extend(times)
+    return per_pass, per_article
+
+
+def naive_ratio(per_pass: dict[str, list[float]]) -> float:
+    """How many times langdetect's time per article is ours (screened), same passes."""
+    return statistics.median(per_pass["langdetect (naive)"]) / statistics.median(
+        per_pass["screened"]
+    )
+
+
+def quick_ratio() -> float:
+    """The CI guard's figure (tests/test_bench_ratios.py): ``naive_ratio`` of a small run."""
+    _warm()
+    synthetic = [c for c in newsroom_cases(300) if c.synthetic]
+    return naive_ratio(timed_passes(synthetic, 2)[0])
+
+
+def _warm() -> None:
+    identify_article("Zagrevanje", "Ovo je kratak tekst za zagrevanje.\n\nDrugi odlomak teksta.")
 
 
 def _report(name: str, per_pass: list[float], per_article: list[float]) -> None:
@@ -87,31 +132,23 @@ def main(argv: list[str] | None = None) -> int:
 
     cases = newsroom_cases(args.articles)
     synthetic = [c for c in cases if c.synthetic]
-    identify_article("Zagrevanje", "Ovo je kratak tekst za zagrevanje.\n\nDrugi odlomak teksta.")
+    _warm()
     results = [identify_article(c.title, c.text, prior=c.prior) for c in cases]
     if args.dump:
         with args.dump.open("w", encoding="utf-8") as fh:
             for case, result in zip(cases, results, strict=True):
                 fh.write(json.dumps(_record(case, result), ensure_ascii=False) + "\n")
 
-    variants = {"screened": LanguageOptions()}
-    if args.full:
-        variants["full"] = LanguageOptions(screen_paragraphs=False)
-    per_pass: dict[str, list[float]] = {name: [] for name in variants}
-    per_article: dict[str, list[float]] = {name: [] for name in variants}
-    for _ in range(args.passes):
-        for name, options in variants.items():
-            times = _pass(synthetic, options)
-            per_pass[name].append(statistics.fmean(times))
-            per_article[name].extend(times)
+    per_pass, per_article = timed_passes(synthetic, args.passes, args.full)
     chars = statistics.fmean(len(c.title) + len(c.text) for c in synthetic)
     tags = Counter(r.tag for c, r in zip(cases, results, strict=True) if c.synthetic)
     mixed = sum(1 for r in results if r.paragraphs)
     print(
         f"== identify_article on {len(synthetic)} synthetic newsroom articles (~{chars:.0f} chars)"
     )
-    for name in variants:
+    for name in per_pass:
         _report(name, per_pass[name], per_article[name])
+    print(f"  langdetect (naive) / screened: {naive_ratio(per_pass):.2f}x (same passes)")
     print(f"  synthetic tags: {dict(sorted(tags.items()))}")
     print(f"  articles (seed + synthetic) with paragraphs in another language: {mixed}")
     return 0

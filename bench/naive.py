@@ -51,11 +51,11 @@ def create_table(url: str) -> None:
     engine.dispose()
 
 
-def _text(html: str) -> str:
-    return BeautifulSoup(html, "html.parser").get_text(" ", strip=True)
+def clean_text(html: str | None) -> str:
+    return BeautifulSoup(html or "", "html.parser").get_text(" ", strip=True)
 
 
-def _language(text_: str) -> str | None:
+def detect_language(text_: str) -> str | None:
     try:
         return detect(text_)
     except LangDetectException:
@@ -70,7 +70,7 @@ def _published(entry) -> datetime | None:
 def warm_up() -> None:
     """Load langdetect's profiles and feedparser's modules before the clock starts."""
     DetectorFactory.seed = 0
-    _language("Ovo je kratak tekst za zagrevanje detektora jezika.")
+    detect_language("Ovo je kratak tekst za zagrevanje detektora jezika.")
     feedparser.parse(b'<rss version="2.0"><channel><title>t</title></channel></rss>')
 
 
@@ -91,15 +91,15 @@ def process_naively(url: str, capture_ids: list[int]) -> NaiveCounts:
             for entry in parsed.entries:
                 counts.seen += 1
                 html = entry.content[0].value if entry.get("content") else entry.get("summary", "")
-                body_text = _text(html)
+                body_text = clean_text(html)
                 session.add(
                     NaiveArticle(
                         url=entry.get("link"),
                         guid=entry.get("id"),
                         title=entry.get("title", ""),
-                        summary=_text(entry.get("summary", "")),
+                        summary=clean_text(entry.get("summary", "")),
                         body_text=body_text,
-                        language=_language(body_text),
+                        language=detect_language(body_text),
                         published_at=_published(entry),
                     )
                 )
