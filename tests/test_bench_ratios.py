@@ -3,7 +3,7 @@
 Each guard runs the small version of a benchmark and fails when its ratio against the baseline
 falls below half of the ratio recorded in bench/ratios.json. Ratios only: absolute times depend
 on the machine. The baselines: the naive path (processing, article cleaning, language
-identification, an unchanged poll), a minimal DAG file (DAG parse) and a small archive (the
+identification, an unchanged poll, a fetch cycle, a backfill), a minimal DAG file (DAG parse) and a small archive (the
 near-duplicate lookup's cost as the archive grows).
 """
 
@@ -48,6 +48,8 @@ def test_processing_ratio_holds_against_the_naive_baseline():
         "langid_speed",
         pytest.param("unchanged_poll", marks=pytest.mark.postgres),
         pytest.param("dedup_scaling", marks=pytest.mark.postgres),
+        "fetch_cycle",
+        pytest.param("backfill_reprocess", marks=pytest.mark.postgres),
         pytest.param("dag_parse", marks=pytest.mark.airflow),
     ],
 )
