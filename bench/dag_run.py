@@ -7,6 +7,8 @@ database. Each run is ``dag.test()`` in a fresh interpreter with a fresh AIRFLOW
 migrated and pools created as ``make run`` does, not timed) and a fresh archive, so every run is a
 first poll: every feed fetched, every article new. ``dag.test()`` runs the tasks one after another
 in its own process (the executor setting is LocalExecutor, but dag.test does not hand tasks to it).
+The naive baseline (``bench.naive.poll_naively``) then polls and loads the same feeds in the same
+run, into a scratch database of its own.
 
     .venv/bin/python -m bench.dag_run [--feeds 50] [--runs 3]
 """
@@ -129,7 +131,25 @@ def run_once(base_url: str, registry: Path, workdir: Path) -> dict:
         return result
 
 
-def run(feeds: int, runs: int) -> list[dict]:
+def naive_once(base_url: str, extra: int) -> dict:
+    """The naive baseline over the same feeds (``bench.naive.poll_naively``: feedparser fetching
+    each feed in turn, bs4, langdetect, one ORM insert per article) into a scratch database."""
+    from bench import naive
+    from pipeline.newsroom import CatalogOptions, build_catalog, newsroom_registry
+
+    registry = newsroom_registry(base_url, build_catalog(CatalogOptions(extra_feeds=extra)))
+    urls = [f.url for o in registry.outlets for f in o.feeds]
+    naive.warm_up()
+    with scratch_database("bench_dagrun_naive") as archive:
+        naive.create_table(archive)
+        started = time.perf_counter()
+        counts = naive.poll_naively(archive, urls)
+        wall = time.perf_counter() - started
+    return {"wall_s": wall, "feeds": len(urls), "articles": counts.new}
+
+
+def run(feeds: int, runs: int) -> tuple[list[dict], dict]:
+    """Each run of the DAG, then the naive baseline over the same newsroom feeds."""
     extra = max(0, feeds - base_feed_count())
     port = free_port()
     newsroom = subprocess.Popen(
@@ -155,13 +175,21 @@ def run(feeds: int, runs: int) -> list[dict]:
                 registry = Path(tmp) / "registry.toml"
                 registry.write_text(registry_toml(base_url, extra), encoding="utf-8")
                 results.append(run_once(base_url, registry, Path(tmp)))
+        naive = naive_once(base_url, extra)
     finally:
         newsroom.terminate()
         newsroom.wait(timeout=10)
-    return results
+    return results, naive
 
 
-def report(results: list[dict], feeds: int) -> None:
+def naive_ratio(results: list[dict], naive: dict) -> float:
+    """The naive baseline's wall time over the DAG run's (median): below 1 while politeness,
+    which the naive path ignores, sets most of the run. Not guarded in CI: the run waits on the
+    per-host spacing while the baseline computes, so their ratio follows the machine's speed."""
+    return naive["wall_s"] / median([r["wall_s"] for r in results])
+
+
+def report(results: list[dict], naive: dict, feeds: int) -> None:
     walls = [r["wall_s"] for r in results]
     last = results[-1]
     fetch_states = {k: v for k, v in last["tasks"].items() if k.startswith("fetch:")}
@@ -182,6 +210,10 @@ def report(results: list[dict], feeds: int) -> None:
             f"median of {len(results)} runs; fetch task states: {fetch_states}; "
             "subprocess s adds Airflow's import and DAG parse.",
             "Politeness as configured (all feeds on one loopback host: 2 in flight, 0.5 s spacing).",
+            f"naive baseline in the same run (bench.naive.poll_naively: feedparser fetching each "
+            f"of the {naive['feeds']} feeds in turn, bs4, langdetect, one ORM insert per article, "
+            f"no politeness): {naive['wall_s']:.1f} s for {naive['articles']} articles; naive / "
+            f"dag.test: {naive_ratio(results, naive):.2f}",
         ],
     )
 
@@ -191,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--feeds", type=int, default=50)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
-    report(run(args.feeds, args.runs), args.feeds)
+    results, naive = run(args.feeds, args.runs)
+    report(results, naive, args.feeds)
     return 0
 
 

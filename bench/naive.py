@@ -74,6 +74,31 @@ def warm_up() -> None:
     feedparser.parse(b'<rss version="2.0"><channel><title>t</title></channel></rss>')
 
 
+def _store_entries(session: Session, parsed, counts: NaiveCounts) -> None:
+    """Clean, identify and insert each entry of a parsed feed, one commit per article."""
+    for entry in parsed.entries:
+        counts.seen += 1
+        html = entry.content[0].value if entry.get("content") else entry.get("summary", "")
+        body_text = clean_text(html)
+        session.add(
+            NaiveArticle(
+                url=entry.get("link"),
+                guid=entry.get("id"),
+                title=entry.get("title", ""),
+                summary=clean_text(entry.get("summary", "")),
+                body_text=body_text,
+                language=detect_language(body_text),
+                published_at=_published(entry),
+            )
+        )
+        try:
+            session.commit()
+            counts.new += 1
+        except IntegrityError:
+            session.rollback()
+            counts.duplicates += 1
+
+
 def process_naively(url: str, capture_ids: list[int]) -> NaiveCounts:
     """Parse, clean, identify and insert the articles of ``capture_ids``, one at a time."""
     DetectorFactory.seed = 0
@@ -86,29 +111,22 @@ def process_naively(url: str, capture_ids: list[int]) -> NaiveCounts:
     with Session(engine) as session:
         for capture_id in capture_ids:
             body = session.execute(query, {"id": capture_id}).scalar_one()
-            parsed = feedparser.parse(body)
             counts.captures += 1
-            for entry in parsed.entries:
-                counts.seen += 1
-                html = entry.content[0].value if entry.get("content") else entry.get("summary", "")
-                body_text = clean_text(html)
-                session.add(
-                    NaiveArticle(
-                        url=entry.get("link"),
-                        guid=entry.get("id"),
-                        title=entry.get("title", ""),
-                        summary=clean_text(entry.get("summary", "")),
-                        body_text=body_text,
-                        language=detect_language(body_text),
-                        published_at=_published(entry),
-                    )
-                )
-                try:
-                    session.commit()
-                    counts.new += 1
-                except IntegrityError:
-                    session.rollback()
-                    counts.duplicates += 1
+            _store_entries(session, feedparser.parse(body), counts)
+    engine.dispose()
+    return counts
+
+
+def poll_naively(url: str, feed_urls: list[str]) -> NaiveCounts:
+    """Fetch each feed with ``feedparser.parse(feed_url)``, one after the other, and insert its
+    articles as ``process_naively`` does (``url``: the database)."""
+    DetectorFactory.seed = 0
+    engine = create_engine(url)
+    counts = NaiveCounts()
+    with Session(engine) as session:
+        for feed_url in feed_urls:
+            counts.captures += 1
+            _store_entries(session, feedparser.parse(feed_url), counts)
     engine.dispose()
     return counts
 
