@@ -60,8 +60,8 @@ def _record(case: Case, result: ArticleLanguage) -> dict:
 
 
 def _pass(cases: list[Case], options: LanguageOptions | None) -> list[float]:
-    """CPU milliseconds of each article; ``options`` None is the naive baseline (langdetect on
-    title and text, seeded, as ``bench.naive`` calls it)."""
+    """CPU milliseconds of each article; ``options`` None is the naive baseline: langdetect,
+    seeded as ``bench.naive`` seeds it, on the title and text that identify_article reads."""
     out = []
     clock = time.process_time
     for case in cases:
