@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import multiprocessing
 import os
-import socket
 import statistics
 import sys
 import tempfile
@@ -199,10 +198,9 @@ def cycles(
 def quick_ratio() -> float:
     """The CI guard's figure (tests/test_bench_ratios.py): ``naive_ratio`` of one cycle over 200
     feeds on 20 hosts."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return cycles(200, 20, 0.2, 1, port).naive_ratio
+    from bench.unchanged_poll import free_port
+
+    return cycles(200, 20, 0.2, 1, free_port()).naive_ratio
 
 
 def main(argv: list[str] | None = None) -> int:
