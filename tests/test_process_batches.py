@@ -345,3 +345,28 @@ def test_article_texts_are_stored_compressed_once_with_lz4_where_the_server_offe
     engine.dispose()
     assert text.startswith(FULL) and len(text) > 2500
     assert method == ("lz4" if "lz4" in offered else "pglz")
+
+
+def test_the_staging_search_words_take_the_search_vectors_method_not_the_default(pg_url):
+    """The search words travel in a text column of the staging table named like the target's
+    search vector; it takes that column's method (LZ4) rather than the server's default (pglz)."""
+    from pipeline.archive.bulk import create_stage
+
+    engine = make_engine(pg_url)
+    upgrade(engine)
+    with engine.begin() as connection:
+        offered = connection.exec_driver_sql(
+            "SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'"
+        ).scalar()
+        stage = create_stage(connection, "articles", ["id", "body_text"], ["search_tsv"])
+        methods = dict(
+            connection.exec_driver_sql(
+                "SELECT attname, attcompression FROM pg_attribute "
+                f"WHERE attrelid = '{stage}'::regclass AND attnum > 0"
+            ).all()
+        )
+    engine.dispose()
+    expected = "l" if "lz4" in offered else ""
+    assert methods["search_tsv"] == expected
+    assert methods["body_text"] == expected
+    assert methods["id"] == ""

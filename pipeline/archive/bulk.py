@@ -70,13 +70,7 @@ def staged_upsert(
     conflict the ``update`` columns change only where they differ, as in ``upsert``.
     """
     extra = extra or {}
-    stage = f"_stage_{table}"
-    extra_columns = "".join(f", NULL::text AS {name}" for name in extra)
-    connection.exec_driver_sql(
-        f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "
-        f"SELECT {', '.join(columns)}{extra_columns} FROM {table} WITH NO DATA"
-    )
-    _compress_like(connection, stage, table, columns)
+    stage = create_stage(connection, table, columns, extra)
     targets = [*columns, *extra]
     copy_rows(connection, stage, targets, ([row.get(c) for c in targets] for row in rows))
     sources = [*columns, *(extra[name] for name in extra)]
@@ -95,12 +89,30 @@ def staged_upsert(
     return found
 
 
+def create_stage(
+    connection: Connection, table: str, columns: Sequence[str], extra: Iterable[str] = ()
+) -> str:
+    """A temporary staging table for ``table`` (dropped at commit): its ``columns`` as they are
+    there, then an ``extra`` text column per name; returns its name."""
+    stage = f"_stage_{table}"
+    extra = list(extra)
+    extra_columns = "".join(f", NULL::text AS {name}" for name in extra)
+    connection.exec_driver_sql(
+        f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "
+        f"SELECT {', '.join(columns)}{extra_columns} FROM {table} WITH NO DATA"
+    )
+    _compress_like(connection, stage, table, [*columns, *extra])
+    return stage
+
+
 _METHODS = {"l": "lz4", "p": "pglz"}
 
 
 def _compress_like(connection: Connection, stage: str, table: str, columns: Sequence[str]) -> None:
-    """Give the staging columns the compression method of the target's (migration 0007): a
-    value compressed in the staging table is copied as it is, never compressed twice."""
+    """Give the staging columns the compression method of the target's column of the same name
+    (migration 0007): a value compressed in the staging table is copied as it is, never
+    compressed twice, and an extra column (the search words, read into the target's search
+    vector) is not left to the server's slower default (pglz)."""
     found = connection.execute(
         sa.text(
             "SELECT attname, attcompression FROM pg_attribute "
