@@ -43,8 +43,9 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# EVALDATA=DIR also runs the evaluations on third-party data kept outside the repository.
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(if $(EVALDATA),--evaldata $(EVALDATA))
 
 clean:
 	rm -rf data/airflow data/airflow-demo .pytest_cache

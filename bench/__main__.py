@@ -131,7 +131,7 @@ def _help_text(path: Path) -> str:
     return done.stdout + done.stderr
 
 
-def script_argv(script: Script, quick: bool, evaldata: Path) -> list[str]:
+def script_argv(script: Script, quick: bool, evaldata: Path | None) -> list[str]:
     argv = [str(evaldata)] if script.evaldata else []
     if not quick:
         return argv
@@ -144,10 +144,13 @@ def script_argv(script: Script, quick: bool, evaldata: Path) -> list[str]:
     return argv
 
 
-def run_script(script: Script, quick: bool, evaldata: Path) -> int:
+def run_script(script: Script, quick: bool, evaldata: Path | None) -> int:
     path = REPO / script.path
     if not path.exists():
         print(f"\n## {script.name}: MISSING ({script.path} does not exist yet)")
+        return 0
+    if script.evaldata and evaldata is None:
+        print(f"\n## {script.name}: not run (needs the evaluation data: --evaldata DIR)")
         return 0
     argv = script_argv(script, quick, evaldata)
     print(f"\n## {script.name}: {script.what}\n$ python {script.path} {' '.join(argv)}", flush=True)
@@ -180,8 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     for line in machine_lines():
         print(line)
     print(
-        f"Mode: {'quick' if args.quick else 'full'}; evaldata: {args.evaldata}"
-        f"{'' if args.evaldata.is_dir() else ' (MISSING: evaluations needing it will say so)'}"
+        f"Mode: {'quick' if args.quick else 'full'}; evaldata: "
+        f"{args.evaldata or 'none (--evaldata DIR or EVALDATA=DIR runs the evaluations on it)'}"
     )
     failures: list[str] = []
     for bench in OURS:

@@ -20,11 +20,12 @@ from datetime import UTC, datetime
 from bench import naive
 from bench.common import emit_result, median, print_table, spread
 from bench.processing import BASE_URL, synthetic_catalog, synthetic_documents
-from pipeline.articles import FeedContext, build_article
 from pipeline.dedup.compare import comparison as _comparison
 from pipeline.dedup.near import signature
+from pipeline.flows.article_row import FeedContext, build_article
 from pipeline.parse import parse_feed
 from pipeline.parse.feeds import Entry
+from pipeline.types import Article
 
 SEEN_AT = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
@@ -62,7 +63,7 @@ def _per_article_us(fn: Callable[[], object], count: int, runs: int) -> list[flo
 def run(articles: int, items: int, runs: int) -> dict[str, list[float]]:
     entries = newsroom_entries(articles, items)
     ctx = _context()
-    rows = [row for e in entries if isinstance(row := build_article(e, ctx), dict)]
+    rows = [row for e in entries if isinstance(row := build_article(e, ctx), Article)]
     compared = [_comparison(row) for row in rows]
 
     def build_all() -> None:

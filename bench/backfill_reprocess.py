@@ -6,9 +6,9 @@ and as many fetch rows, most of them repeating the previous body. Each feed's do
 every ``--change-every-h`` hours: two new articles on top, the oldest two fall off (``--items``
 items per document, summaries only, rendered by the newsroom from synthetic articles in the
 feed's language). The timed part runs in a fresh interpreter and does what the DAG's harvest
-task does for each daily window: ``pipeline.harvest.run.history_captures`` (one capture per
-distinct body per feed), ``pipeline.ingest.process_captures`` and
-``pipeline.harvest.coverage.refresh_coverage``, on PostgreSQL. Nothing is fetched: every day was
+task does for each daily window: ``pipeline.flows.harvest.history_captures`` (one capture per
+distinct body per feed), ``pipeline.flows.ingest.process_captures`` and
+``pipeline.archive.coverage.refresh_coverage``, on PostgreSQL. Nothing is fetched: every day was
 polled, so no archive is harvested. Target: under 10 minutes for the full size.
 
 The naive baseline (``bench.naive``: feedparser, bs4, langdetect, one ORM insert per item, on
@@ -72,9 +72,9 @@ class BackfillOptions:
 
 def _feed_articles(outlet, feed, count: int, options: BackfillOptions, feed_no: int):
     """``count`` generated articles of one feed, oldest first, one batch per body change."""
-    from pipeline.newsroom.catalog import Article
-    from pipeline.newsroom.synthetic import synthetic_story
-    from pipeline.newsroom.translit import slugify
+    from newsroom.catalog import Article
+    from newsroom.synthetic import synthetic_story
+    from newsroom.translit import slugify
 
     section = feed.sections[0] if feed.sections else outlet.sections[0]
     rng = random.Random(f"bench-backfill/{options.seed}/{feed_no}")
@@ -126,13 +126,13 @@ def build_archive(url: str, options: BackfillOptions) -> dict:
     import hashlib
 
     from bench.processing import BASE_URL, RSS
+    from newsroom import CatalogOptions, build_catalog, newsroom_registry
+    from newsroom.catalog import feed_path
+    from newsroom.render import render_rss
     from pipeline.archive import store
     from pipeline.archive.db import make_engine
     from pipeline.archive.migrate import upgrade
     from pipeline.archive.models import FeedRow, OutletRow
-    from pipeline.newsroom import CatalogOptions, build_catalog, newsroom_registry
-    from pipeline.newsroom.catalog import feed_path
-    from pipeline.newsroom.render import render_rss
 
     catalog = build_catalog(
         CatalogOptions(anchor=START, extra_feeds=options.feeds, extra_feed_items=0)
@@ -200,12 +200,12 @@ def build_archive(url: str, options: BackfillOptions) -> dict:
 
 def worker(url: str, days: int) -> dict:
     from bench.processing import _peak_rss_mb, warm_pipeline
+    from pipeline.archive.coverage import refresh_coverage
     from pipeline.archive.db import engine_for
     from pipeline.config import Settings
-    from pipeline.harvest.coverage import refresh_coverage
-    from pipeline.harvest.run import history_captures
-    from pipeline.ingest import ProcessOutcome, process_captures
-    from pipeline.window import Window
+    from pipeline.flows.harvest import history_captures
+    from pipeline.flows.ingest import ProcessOutcome, process_captures
+    from pipeline.flows.window import Window
 
     settings = Settings(archive_url=url)
     engine = engine_for(url)

@@ -24,7 +24,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_EVALDATA = REPO.parent / "shared" / "evaldata"
+# Third-party evaluation data (language test sets, feedparser's corpus) is never in the
+# repository: its folder is given with --evaldata, or EVALDATA in the environment.
+DEFAULT_EVALDATA = Path(os.environ["EVALDATA"]) if os.environ.get("EVALDATA") else None
 # Administrative connection to the local PostgreSQL server; benchmarks create their own databases.
 PG_ADMIN_URL = os.environ.get(
     "NEWS_BENCH_PG_ADMIN_URL",

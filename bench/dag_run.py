@@ -1,9 +1,8 @@
 """Wall time of one ``news_ingest`` run over 50 newsroom feeds.
 
 The offline newsroom runs in its own process with enough ``--extra-feeds`` to list 50 feeds; the
-registry (a TOML file written from the newsroom's catalog, because ``NEWS_SOURCES=newsroom:<url>``
-lists only the default catalog's feeds) points at it, and the archive is a scratch PostgreSQL
-database. Each run is ``dag.test()`` in a fresh interpreter with a fresh AIRFLOW_HOME (metadata
+registry (the newsroom's registry file for that catalog, ``newsroom.registry_toml``) points at
+it, and the archive is a scratch PostgreSQL database. Each run is ``dag.test()`` in a fresh interpreter with a fresh AIRFLOW_HOME (metadata
 migrated and pools created as ``make run`` does, not timed) and a fresh archive, so every run is a
 first poll: every feed fetched, every article new. ``dag.test()`` runs the tasks one after another
 in its own process (the executor setting is LocalExecutor, but dag.test does not hand tasks to it).
@@ -42,44 +41,17 @@ print("RESULT " + json.dumps({"wall_s": wall, "state": str(run.state), "tasks": 
 """
 
 
-def _toml_string(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _toml_list(values) -> str:
-    return "[" + ", ".join(_toml_string(v) for v in values) + "]"
-
-
 def registry_toml(base_url: str, extra_feeds: int) -> str:
     """The newsroom's registry (with its extra feeds) as a registry file."""
-    from pipeline.newsroom import CatalogOptions, build_catalog, newsroom_registry
+    from newsroom import CatalogOptions, build_catalog
+    from newsroom.registry_file import registry_toml as newsroom_registry_toml
 
-    registry = newsroom_registry(base_url, build_catalog(CatalogOptions(extra_feeds=extra_feeds)))
-    parts = []
-    for o in registry.outlets:
-        feeds = []
-        for f in o.feeds:
-            fields = [f"url = {_toml_string(f.url)}", f"kind = {_toml_string(f.kind)}"]
-            if f.language:
-                fields.append(f"language = {_toml_string(f.language)}")
-            if f.section:
-                fields.append(f"section = {_toml_string(f.section)}")
-            fields.append(f"verified = {'true' if f.verified else 'false'}")
-            feeds.append("{ " + ", ".join(fields) + " }")
-        parts.append(
-            "[[outlet]]\n"
-            f"slug = {_toml_string(o.slug)}\nname = {_toml_string(o.name)}\n"
-            f"homepage = {_toml_string(o.homepage)}\ncountry = {_toml_string(o.country)}\n"
-            f"languages = {_toml_list(o.languages)}\nscripts = {_toml_list(o.scripts)}\n"
-            f"fulltext = {'true' if o.fulltext else 'false'}\n"
-            f"history = {_toml_list(o.history)}\nsitemaps = {_toml_list(o.sitemaps)}\n"
-            f"feeds = [{', '.join(feeds)}]\n"
-        )
-    return "\n".join(parts)
+    catalog = build_catalog(CatalogOptions(extra_feeds=extra_feeds))
+    return newsroom_registry_toml(base_url, catalog)
 
 
 def base_feed_count() -> int:
-    from pipeline.newsroom.outlets import OUTLETS
+    from newsroom.outlets import OUTLETS
 
     return sum(len(o.feeds) for o in OUTLETS)
 
@@ -135,7 +107,7 @@ def naive_once(base_url: str, extra: int) -> dict:
     """The naive baseline over the same feeds (``bench.naive.poll_naively``: feedparser fetching
     each feed in turn, bs4, langdetect, one ORM insert per article) into a scratch database."""
     from bench import naive
-    from pipeline.newsroom import CatalogOptions, build_catalog, newsroom_registry
+    from newsroom import CatalogOptions, build_catalog, newsroom_registry
 
     registry = newsroom_registry(base_url, build_catalog(CatalogOptions(extra_feeds=extra)))
     urls = [f.url for o in registry.outlets for f in o.feeds]
@@ -156,7 +128,7 @@ def run(feeds: int, runs: int) -> tuple[list[dict], dict]:
         [
             sys.executable,
             "-m",
-            "pipeline.newsroom",
+            "newsroom",
             "--port",
             str(port),
             "--extra-feeds",

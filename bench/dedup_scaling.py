@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pipeline.archive.migrate import upgrade  # noqa: E402
 from pipeline.dedup.near import NUM_PERM, Signature, band_buckets_many  # noqa: E402
 from pipeline.dedup.stories import DedupItem, link_stories  # noqa: E402
+from pipeline.types import Article  # noqa: E402
 
 DEFAULT_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -126,10 +127,12 @@ def _batch(rng: np.random.Generator, minhashes: np.ndarray, size: int, archived:
         else:
             sig = rng.integers(0, 2**32, NUM_PERM, dtype=np.uint32)
         aid = f"new{tag:08d}{k:021d}"
-        row = {
-            "id": aid, "content_hash": f"{tag:032x}{k:032x}",
-            "published_at": T0 + timedelta(days=3650, minutes=k), "first_seen_at": T0,
-        }  # fmt: skip
+        row = Article(
+            id=aid, outlet_id=1, feed_id=1, url=None, guid=None, title="", summary=None,
+            body_text=None, body_html=None, section=None, authors=None,
+            published_at=T0 + timedelta(days=3650, minutes=k), published_raw=None,
+            date_flag=None, first_seen_at=T0, content_hash=f"{tag:032x}{k:032x}", capture_id=None,
+        )  # fmt: skip
         items.append(DedupItem(row, Signature(sig, 200)))
     return items
 

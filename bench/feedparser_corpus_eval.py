@@ -1,6 +1,6 @@
 """Run feedparser's own regression corpus through the guarded decode-and-parse path.
 
-Usage: .venv/bin/python bench/feedparser_corpus_eval.py [EVALDATA]   (default ../shared/evaldata)
+Usage: .venv/bin/python bench/feedparser_corpus_eval.py EVALDATA   (the evaluation data folder)
 
 Every file of ``feedparser-tests/tests`` opens with a comment holding ``Description:`` and
 ``Expect:`` (a Python expression over feedparser's result) and optional ``Header:`` lines (HTTP
@@ -105,13 +105,12 @@ def reason_for(case: dict, url: str, decoded, guard, error: ParseError | None) -
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    default = Path(__file__).resolve().parents[2] / "shared" / "evaldata"
-    parser.add_argument("evaldata", nargs="?", default=str(default))
+    parser.add_argument("evaldata", help="the third-party evaluation data folder")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every changed case")
     args = parser.parse_args(argv)
     root = Path(args.evaldata) / "feedparser-tests" / "tests"
     if not root.is_dir():
-        print(f"missing: {root} (pass the shared evaldata folder as the argument)", file=sys.stderr)
+        print(f"missing: {root} (pass the evaluation data folder)", file=sys.stderr)
         return 2
     signal.signal(signal.SIGALRM, _alarm)
     counts: Counter = Counter()

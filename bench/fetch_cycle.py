@@ -6,7 +6,7 @@ Usage: .venv/bin/python bench/fetch_cycle.py [--feeds 1000] [--hosts 100] [--lat
 
 The feeds are spread over many host names (127.0.0.1 .. 127.0.0.N, one server each, in a
 separate process so that serving does not compete with the client for the GIL). Each cycle is
-``pipeline.ingest.fetch_feeds`` on a fresh SQLite archive: robots.txt, per-host limits, the
+``pipeline.flows.ingest.fetch_feeds`` on a fresh SQLite archive: robots.txt, per-host limits, the
 network guard, raw captures and fetch rows included. The server records how many requests each
 host had in flight at once and the shortest gap between two request starts to one host, so the
 per-host limits are checked, not assumed. Target: median at most 20 s on the project machine.
@@ -98,7 +98,7 @@ def _serve(hosts: int, latency: float, port: int, ready, stats) -> None:
 
 def _cycle(urls: list[str], concurrency: int | None, spacing: float | None) -> tuple[float, dict]:
     from pipeline.config import Settings
-    from pipeline.ingest import fetch_feeds, prepare
+    from pipeline.flows.ingest import fetch_feeds, prepare
 
     with tempfile.TemporaryDirectory() as tmp:
         overrides = {"allow_private_networks": True}

@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/langid_eval.py [EVALDATA] [--peers ...] [--no-ablation]
 
-EVALDATA defaults to ../shared/evaldata relative to the repository. Prints, per
+EVALDATA is the third-party evaluation data folder (never copied into the repository). Prints, per
 evaluation set, strict accuracy overall and per gold language for this project's
 detector (and its ablations) side by side with langdetect, fastText lid.176 lite, CLD2
 and langid.py measured in the same run, the main confusions, script accuracy, and
@@ -179,7 +179,7 @@ def _article_speed(root: Path, peers: dict[str, Callable[[str], str]], n: int = 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("evaldata", nargs="?", default=str(REPO.parent / "shared" / "evaldata"))
+    parser.add_argument("evaldata", help="the third-party evaluation data folder")
     parser.add_argument("--peers", nargs="*", help="only these peers (default: all)")
     parser.add_argument("--no-ablation", action="store_true", help="skip the ablation rows")
     parser.add_argument("--full", action="store_true", help="all 1000 lingua lines per language")
@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = Path(args.evaldata)
     if not (root / "lingua-testdata").is_dir():
-        print(f"evaluation data not found at {root} (pass the shared evaldata folder)")
+        print(f"evaluation data not found at {root} (pass the evaluation data folder)")
         return 2
     ablation = not (args.no_ablation or args.quick)
     return evaluate(root, args.peers, ablation, args.full, args.quick)

@@ -26,8 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import naive
+from newsroom import CatalogOptions, build_catalog
 from pipeline.language import ArticleLanguage, LanguageOptions, identify_article
-from pipeline.newsroom import CatalogOptions, build_catalog
 
 
 @dataclass(frozen=True)

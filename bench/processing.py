@@ -4,7 +4,7 @@ articles into PostgreSQL, side by side with the naive baseline (bench/naive.py) 
 The newsroom's synthetic articles (1,500-4,000 characters, seven languages) are rendered as RSS
 documents of ``--items`` items with the whole text, and stored as raw captures in a template
 database. Each run clones the template (PostgreSQL ``CREATE DATABASE ... TEMPLATE``) and times, in
-a fresh interpreter, either ``pipeline.ingest.process_captures`` over every capture or the naive
+a fresh interpreter, either ``pipeline.flows.ingest.process_captures`` over every capture or the naive
 baseline over the same captures; the variants alternate, so both see the same machine load.
 Articles per second count the feed items that went through; peak memory is the peak resident set
 of the worker (and, for the pipeline, of its parse worker process).
@@ -38,13 +38,13 @@ from bench.common import (
     timed,
     trim_profile,
 )
+from newsroom import CatalogOptions, build_catalog, newsroom_registry
+from newsroom.catalog import Article, Catalog
+from newsroom.outlets import FeedDef, OutletDef
+from newsroom.render import render_rss
 from pipeline.archive import store
 from pipeline.archive.migrate import upgrade
 from pipeline.archive.models import CaptureRow, FeedRow, OutletRow
-from pipeline.newsroom import CatalogOptions, build_catalog, newsroom_registry
-from pipeline.newsroom.catalog import Article, Catalog
-from pipeline.newsroom.outlets import FeedDef, OutletDef
-from pipeline.newsroom.render import render_rss
 
 # Invented host (never fetched): the benchmarks load captures, they do not poll.
 BASE_URL = "https://newsroom.bench.invalid"
@@ -189,8 +189,8 @@ def _capture_ids(url: str, limit: int | None = None) -> list[int]:
 def warm_pipeline(settings) -> None:
     """Load every language model here and in the parse workers, and start them (a task pays
     this once)."""
-    from pipeline.articles import FeedContext
-    from pipeline.capture_rows import feed_rows
+    from pipeline.flows.article_row import FeedContext
+    from pipeline.flows.capture_rows import feed_rows
     from pipeline.language import backends, identify_article
     from pipeline.parse import ParseBudget
     from pipeline.parse.budget import submit_within_budget
@@ -199,7 +199,6 @@ def warm_pipeline(settings) -> None:
         if hasattr(backends, loader):
             getattr(backends, loader)()
     identify_article("Zagrevanje", _WARM_TEXT)
-    import pipeline.clean.fulltext  # noqa: F401 - trafilatura's import, paid once per task
 
     context = FeedContext(1, 1, "https://w.invalid/", None, None, datetime.now(UTC))
     budget = ParseBudget.from_settings(settings)
@@ -215,7 +214,7 @@ def warm_pipeline(settings) -> None:
 def _pipeline_variant(url: str, isolated: bool, limit: int | None) -> tuple[object, dict]:
     from pipeline.archive.db import engine_for
     from pipeline.config import Settings
-    from pipeline.ingest import process_captures
+    from pipeline.flows.ingest import process_captures
 
     settings = Settings(archive_url=url, parse_isolated=isolated)
     engine = engine_for(url)

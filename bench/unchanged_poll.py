@@ -4,7 +4,7 @@ Two loopback servers run in their own processes (so that serving is not counted)
 newsroom, which answers conditional requests with 304, and a plain server that sends the same
 feed body every time with neither ETag nor Last-Modified (the pipeline then recognises the body by
 its SHA-256). Each feed is polled once and processed, so that its validators and body hash are
-stored; then ``pipeline.ingest.fetch_feed`` is timed with ``time.process_time`` on every poll
+stored; then ``pipeline.flows.ingest.fetch_feed`` is timed with ``time.process_time`` on every poll
 (robots.txt, the network guard, the fetch row and the feed's health on PostgreSQL included).
 A second measure polls 50 unchanged feeds in one ``fetch_feeds`` call and divides by 50. The
 naive baseline, timed the same way on the same feed, is what GitHub news pipelines do on every
@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from bench.common import (
+    REPO,
     median,
     print_table,
     profile_text,
@@ -85,8 +86,8 @@ def _serve_static(port: int, body: bytes) -> None:
 
 def live_feed_path() -> str:
     """The first live feed of the first newsroom outlet."""
-    from pipeline.newsroom.catalog import feed_path
-    from pipeline.newsroom.outlets import OUTLETS
+    from newsroom.catalog import feed_path
+    from newsroom.outlets import OUTLETS
 
     return feed_path(OUTLETS[0], OUTLETS[0].feeds[0])
 
@@ -103,11 +104,12 @@ class Servers:
     def __enter__(self) -> Servers:
         self._newsroom = subprocess.Popen(
             [
-                sys.executable, "-m", "pipeline.newsroom", "--port", str(self.newsroom_port),
+                sys.executable, "-m", "newsroom", "--port", str(self.newsroom_port),
                 "--extra-feeds", str(BATCH_FEEDS),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            cwd=REPO,  # the newsroom is a folder of the repository, not an installed package
         )  # fmt: skip
         body = wait_for(self.newsroom_url(live_feed_path()))
         self._static = multiprocessing.get_context("spawn").Process(
@@ -132,8 +134,8 @@ class Servers:
         return f"http://127.0.0.1:{self.static_port}{path}"
 
     def newsroom_feeds(self) -> list[str]:
-        from pipeline.newsroom import CatalogOptions, build_catalog
-        from pipeline.newsroom.catalog import feed_path
+        from newsroom import CatalogOptions, build_catalog
+        from newsroom.catalog import feed_path
 
         catalog = build_catalog(CatalogOptions(extra_feeds=BATCH_FEEDS))
         paths = [feed_path(o, f) for o in catalog.outlets for f in o.feeds]
@@ -170,7 +172,7 @@ def _settings(url: str):
 
 def _first_polls(engine, feed_ids: list[int], settings) -> None:
     """Poll and process once, so that validators and body hashes are stored."""
-    from pipeline.ingest import fetch_feeds, process_captures
+    from pipeline.flows.ingest import fetch_feeds, process_captures
 
     fetched = fetch_feeds(engine, feed_ids, settings)
     process_captures(engine, [f.capture_id for f in fetched if f.capture_id], settings)
@@ -195,7 +197,7 @@ def measure(
     batches: int,
     profiler: cProfile.Profile | None = None,
 ):
-    from pipeline.ingest import fetch_feed, fetch_feeds, prepare
+    from pipeline.flows.ingest import fetch_feed, fetch_feeds, prepare
 
     settings = _settings(db_url)
     engine, ids = prepare(settings, [single, *batch])

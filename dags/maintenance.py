@@ -16,13 +16,12 @@ Daily upkeep of the archive:
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pendulum
 from airflow.sdk import dag, get_current_context, task
 
-from pipeline.alerts import on_failure
+from pipeline.flows.alerts import on_failure
 
 DEFAULT_ARGS = {
     "owner": "news-archive",
@@ -50,8 +49,8 @@ def maintenance():
     def harvest_gaps() -> dict:
         from pipeline.archive.db import engine_for
         from pipeline.config import Settings
-        from pipeline.ingest import prepare
-        from pipeline.maintenance import harvest_gaps as harvest
+        from pipeline.flows.ingest import prepare
+        from pipeline.flows.maintenance import harvest_gaps as harvest
 
         settings = Settings.from_env()
         prepare(settings)
@@ -64,7 +63,7 @@ def maintenance():
     def refresh_coverage() -> int:
         from pipeline.archive.db import engine_for
         from pipeline.config import Settings
-        from pipeline.maintenance import refresh_recent_coverage
+        from pipeline.flows.maintenance import refresh_recent_coverage
 
         return refresh_recent_coverage(engine_for(Settings.from_env().archive_url))
 
@@ -72,19 +71,21 @@ def maintenance():
     def prune_captures() -> int:
         from pipeline.archive.db import engine_for
         from pipeline.config import Settings
-        from pipeline.maintenance import prune_captures as prune
+        from pipeline.flows.maintenance import prune_captures as prune
 
-        days = int(os.environ.get("NEWS_CAPTURE_RETENTION_DAYS", "90"))
-        return prune(engine_for(Settings.from_env().archive_url), older_than=timedelta(days=days))
+        settings = Settings.from_env()
+        retention = timedelta(days=settings.capture_retention_days)
+        return prune(engine_for(settings.archive_url), older_than=retention)
 
     @task
     def bound_dedup_index() -> int:
         from pipeline.archive.db import engine_for
         from pipeline.config import Settings
-        from pipeline.maintenance import bound_dedup_index as bound
+        from pipeline.flows.maintenance import bound_dedup_index as bound
 
-        days = int(os.environ.get("NEWS_DEDUP_WINDOW_DAYS", "30"))
-        return bound(engine_for(Settings.from_env().archive_url), window=timedelta(days=days))
+        settings = Settings.from_env()
+        window = timedelta(days=settings.dedup_window_days)
+        return bound(engine_for(settings.archive_url), window=window)
 
     harvest_gaps() >> refresh_coverage() >> prune_captures() >> bound_dedup_index()
 

@@ -31,16 +31,16 @@ All logic lives in the `pipeline` package; this file only wires it.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pendulum
 from airflow.sdk import dag, get_current_context, task
 from airflow.timetables.interval import CronDataIntervalTimetable
 
-from pipeline.alerts import on_failure
+from pipeline.config import Settings
+from pipeline.flows.alerts import on_failure
 
-POLL_CRON = os.environ.get("NEWS_POLL_CRON", "*/15 * * * *")
+POLL_CRON = Settings.from_env().poll_cron
 
 DEFAULT_ARGS = {
     "owner": "news-archive",
@@ -49,7 +49,7 @@ DEFAULT_ARGS = {
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=10),
     "execution_timeout": timedelta(minutes=10),
-    # Logs the failure and, with NEWS_ALERT_WEBHOOK set, posts it there (pipeline/alerts.py).
+    # Logs the failure and, with NEWS_ALERT_WEBHOOK set, posts it there (pipeline/flows/alerts.py).
     "on_failure_callback": on_failure,
 }
 
@@ -71,8 +71,8 @@ def news_ingest():
         from datetime import UTC, datetime
 
         from pipeline.config import Settings
-        from pipeline.ingest import prepare
-        from pipeline.window import resolve_window
+        from pipeline.flows.ingest import plan
+        from pipeline.flows.window import resolve_window
 
         context = get_current_context()
         run = context["dag_run"]
@@ -83,20 +83,16 @@ def news_ingest():
             run_after=getattr(run, "run_after", None),
             now=datetime.now(UTC),
         )
-        prepare(Settings.from_env())
+        plan(Settings.from_env(), window)
         return window.as_dict()
 
     @task(priority_weight=10)
     def list_feeds(window: dict) -> list[dict]:
-        if window["mode"] != "live":
-            return []  # history runs poll nothing
-        from pipeline.archive.db import engine_for
         from pipeline.config import Settings
-        from pipeline.ingest import due_feed_ids, feed_batches
+        from pipeline.flows.ingest import list_batches
+        from pipeline.flows.window import Window
 
-        settings = Settings.from_env()
-        engine = engine_for(settings.archive_url)
-        return feed_batches(engine, due_feed_ids(engine), settings.fetch_batch_size)
+        return list_batches(Settings.from_env(), Window.from_dict(window))
 
     @task(map_index_template="{{ feed_label }}", pool="outbound_fetch", priority_weight=10)
     def fetch(batch: dict) -> list[dict]:
@@ -104,65 +100,46 @@ def news_ingest():
 
         from pipeline.archive.db import engine_for
         from pipeline.config import Settings
-        from pipeline.ingest import fetch_feeds
+        from pipeline.flows.ingest import fetch_batch
 
         context = get_current_context()
         context["feed_label"] = batch["label"]
         settings = Settings.from_env()
-        outcomes = fetch_feeds(
-            engine_for(settings.archive_url), batch["feed_ids"], settings, run_id=context["run_id"]
-        )
-        refused = [o.label for o in outcomes if o.error_class == "internal"]
-        if refused:
-            # Our own database refused to record the attempts: fail loudly and let Airflow
-            # retry, rather than a green task with nothing stored.
-            raise RuntimeError(f"the archive refused to record fetches of {', '.join(refused)}")
+        engine = engine_for(settings.archive_url)
+        outcomes = fetch_batch(engine, batch["feed_ids"], settings, run_id=context["run_id"])
         return [asdict(o) for o in outcomes]
 
     @task(trigger_rule="all_done", priority_weight=10)
     def process(fetched: list[list[dict]], window: dict) -> dict:
         from pipeline.archive.db import engine_for
         from pipeline.config import Settings
-        from pipeline.harvest.coverage import refresh_coverage
-        from pipeline.ingest import process_captures, unprocessed_captures
-        from pipeline.window import Window
+        from pipeline.flows.ingest import process_window
+        from pipeline.flows.window import Window
 
         settings = Settings.from_env()
-        engine = engine_for(settings.archive_url)
-        span = Window.from_dict(window)
         outcomes = [f for batch in fetched if batch for f in batch]
         captures = [f["capture_id"] for f in outcomes if f.get("capture_id")]
-        if span.mode == "live":
-            captures += unprocessed_captures(engine, span.start, span.end)
-        outcome = process_captures(engine, captures, settings)
-        if span.mode == "live":
-            refresh_coverage(engine, span.days)
-        return outcome.as_dict()
+        engine = engine_for(settings.archive_url)
+        return process_window(engine, captures, Window.from_dict(window), settings).as_dict()
 
     @task(trigger_rule="all_done", pool="backfill", priority_weight=1)
     def harvest(window: dict) -> dict:
         from pipeline.archive.db import engine_for
         from pipeline.config import Settings
-        from pipeline.harvest.coverage import refresh_coverage
-        from pipeline.harvest.run import history_captures
-        from pipeline.ingest import ProcessOutcome, process_captures
-        from pipeline.window import Window
+        from pipeline.flows.ingest import harvest_window
+        from pipeline.flows.window import Window
 
-        span = Window.from_dict(window)
-        if span.mode != "history":
-            return ProcessOutcome().as_dict()
         settings = Settings.from_env()
         engine = engine_for(settings.archive_url)
-        found = history_captures(engine, span, settings, run_id=get_current_context()["run_id"])
-        outcome = process_captures(engine, found.capture_ids, settings)
-        refresh_coverage(engine, span.days)
+        run_id = get_current_context()["run_id"]
+        outcome = harvest_window(engine, Window.from_dict(window), settings, run_id=run_id)
         return outcome.as_dict()
 
     @task(trigger_rule="all_done")
     def summary(fetched: list[list[dict]], processed: dict | None, harvested: dict | None) -> dict:
         import logging
 
-        from pipeline.ingest import summary_from_xcom
+        from pipeline.flows.ingest import summary_from_xcom
 
         outcomes = [f for batch in fetched if batch for f in batch]
         result = summary_from_xcom(outcomes, processed, harvested)

@@ -11,7 +11,7 @@ from pipeline.config import Settings
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from pipeline.ingest import ingest_once
+    from pipeline.flows.ingest import ingest_once
 
     settings = Settings.from_env(
         archive_url=args.db,
@@ -54,13 +54,6 @@ def _langid(args: argparse.Namespace) -> int:
     return langid_main(sys.stdin, sys.stdout)
 
 
-def _newsroom(args: argparse.Namespace) -> int:
-    from pipeline.newsroom.server import serve_forever
-
-    serve_forever(args.port, args.host)
-    return 0
-
-
 def _migrate(args: argparse.Namespace) -> int:
     from pipeline.archive.db import make_engine
     from pipeline.archive.migrate import upgrade
@@ -78,20 +71,20 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from pipeline.export import run
+    from pipeline.flows.export import run
 
     return run(args)
 
 
 def _analyst_role(args: argparse.Namespace) -> int:
-    from pipeline.analyst_role import run
+    from pipeline.archive.analyst_role import run
 
     return run(args)
 
 
 def _add_analyst_commands(sub) -> None:
-    from pipeline.analyst_role import add_arguments as analyst_role_arguments
-    from pipeline.export import add_arguments as export_arguments
+    from pipeline.archive.analyst_role import add_arguments as analyst_role_arguments
+    from pipeline.flows.export import add_arguments as export_arguments
     from pipeline.search.cli import add_arguments as search_arguments
 
     search = sub.add_parser("search", help="full-text search, any script, no diacritics needed")
@@ -132,9 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="a feed to ingest (repeatable); default: the registry",
     )
-    ingest.add_argument(
-        "--sources", help="registry: a TOML file or newsroom:<base url> (default: NEWS_SOURCES)"
-    )
+    ingest.add_argument("--sources", help="a registry TOML file (default: NEWS_SOURCES)")
     _add_network_options(ingest)
     ingest.add_argument("--json", action="store_true", help="print the run summary as JSON")
     ingest.set_defaults(func=_ingest)
@@ -150,11 +141,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     langid = sub.add_parser("langid", help="identify the language of each stdin line")
     langid.set_defaults(func=_langid)
-
-    newsroom = sub.add_parser("newsroom", help="serve the offline newsroom")
-    newsroom.add_argument("--port", type=int, default=8765)
-    newsroom.add_argument("--host", default="127.0.0.1")
-    newsroom.set_defaults(func=_newsroom)
 
     migrate = sub.add_parser("migrate", help="bring the archive schema to the newest revision")
     migrate.add_argument("--db", help="archive SQLAlchemy URL (default: NEWS_ARCHIVE_URL)")

@@ -53,10 +53,13 @@ trap cleanup EXIT INT TERM
 
 if [ "${NEWS_DEMO:-1}" = "1" ]; then
   port=${NEWSROOM_PORT:-8765}
-  export NEWS_SOURCES="newsroom:http://127.0.0.1:$port"
+  registry="$AIRFLOW_HOME/newsroom-registry.toml"
+  export NEWS_SOURCES="$registry"
   export NEWS_FETCH_ALLOW_PRIVATE_NETWORKS=1
-  setsid python -m pipeline newsroom --port "$port" >"$AIRFLOW_HOME/logs/newsroom.log" 2>&1 &
-  pids+=($!)
+  # shellcheck source=scripts/newsroom.sh
+  source "$root/scripts/newsroom.sh"
+  start_newsroom "$port" "$registry" "$AIRFLOW_HOME/logs/newsroom.log" || exit 1
+  pids+=("$newsroom_pid")
 fi
 
 airflow db migrate >/dev/null

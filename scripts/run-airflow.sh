@@ -19,12 +19,14 @@ export PYTHONPATH="$root${PYTHONPATH:+:$PYTHONPATH}"
 if [ "${NEWS_DEMO:-0}" = "1" ]; then
   port="${NEWSROOM_PORT:-8765}"
   export NEWS_ARCHIVE_URL="${NEWS_ARCHIVE_URL:-sqlite:///$root/data/demo-archive.sqlite}"
-  export NEWS_SOURCES="newsroom:http://127.0.0.1:$port"
+  registry="$root/data/newsroom-registry.toml"
+  export NEWS_SOURCES="$registry"
   export NEWS_FETCH_ALLOW_PRIVATE_NETWORKS=1
-  python -m pipeline newsroom --port "$port" &
-  newsroom_pid=$!
+  # shellcheck source=scripts/newsroom.sh
+  source "$root/scripts/newsroom.sh"
+  start_newsroom "$port" "$registry"
   trap 'kill $newsroom_pid 2>/dev/null || true' EXIT
-  echo "newsroom: http://127.0.0.1:$port/"
+  echo "newsroom: http://127.0.0.1:$port/ (registry $registry)"
 else
   export NEWS_ARCHIVE_URL="${NEWS_ARCHIVE_URL:-sqlite:///$root/data/archive.sqlite}"
 fi

@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from newsroom.catalog import CatalogOptions, build_catalog, expected_articles
+from newsroom.server import NewsroomServer
 from pipeline.dedup.urls import canonicalize_url
-from pipeline.newsroom.catalog import CatalogOptions, build_catalog, expected_articles
-from pipeline.newsroom.server import NewsroomServer
 from tests.support.airflow_local import LocalAirflow
 
 pytestmark = [pytest.mark.airflow, pytest.mark.slow, pytest.mark.postgres]
@@ -93,7 +93,7 @@ def test_backfill_through_the_scheduler_recovers_days_once(tmp_path, newsroom, p
         tmp_path / "airflow",
         AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=pg_url,
         NEWS_POLL_CRON="0 0 * * *",
-        NEWS_SOURCES=f"newsroom:{server.base_url}",
+        NEWS_SOURCES=str(server.write_registry(tmp_path / "newsroom.toml")),
         NEWS_ARCHIVE_URL=archive,
         NEWS_FETCH_ALLOW_HOSTS=server.base_url.removeprefix("http://"),
     ).start()

@@ -20,13 +20,13 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
+from newsroom import CatalogOptions, build_catalog
+from newsroom.render import body_html
 from pipeline.clean.html import clean_html, drop_paragraphs_html, html_to_text
 from pipeline.clean.text import _BLANK_LINES, _hygiene, clean_block, clean_line
 from pipeline.dedup import near
 from pipeline.dedup.keys import content_hash
-from pipeline.dedup.normalize import _COMPARISON, _WORD, comparison_text
-from pipeline.newsroom import CatalogOptions, build_catalog
-from pipeline.newsroom.render import body_html
+from pipeline.text.fold import _COMPARISON, _WORD, comparison_text
 
 BASE = "https://newsroom.test.invalid"
 

@@ -64,7 +64,7 @@ def test_article_sentences_that_mention_networks_or_start_like_prompts_stay():
 
 def test_unicode_hygiene_in_text():
     text = html_to_text("<p>Vu\u200bčić\u202e\x00 и ЕU</p><p>Cafe\u0301</p>")
-    # The Cyrillic "Е" inside a Latin word is folded by clean_block (hostile-inputs.md case 21).
+    # The Cyrillic "Е" inside a Latin word is folded by clean_block (docs/hostile-inputs.md case 21).
     assert text == "Vučić и EU\n\nCafé"
 
 
@@ -94,7 +94,7 @@ def test_markup_is_the_same_whether_or_not_boilerplate_was_taken_out_of_it():
     learned boilerplate block (or finding none to remove) must not leave whitespace that makes
     the same text's markup differ between them."""
     from pipeline.clean.html import clean_html, drop_paragraphs_html
-    from pipeline.dedup.normalize import comparison_text
+    from pipeline.text.fold import comparison_text
 
     source = "\n<p>Ndiqni lajmet tona</p>\n<p>Mërgimtarët dërguan 412 milionë euro.</p>\n"
     cleaned = clean_html(source)  # the follow-us line is furniture: gone already

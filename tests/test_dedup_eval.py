@@ -21,13 +21,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from pipeline.archive.articles import load_articles
 from pipeline.archive.db import make_engine
 from pipeline.archive.migrate import upgrade
 from pipeline.archive.models import FeedRow, OutletRow
-from pipeline.articles import FeedContext, build_article
-from pipeline.dedup.normalize import fold_diacritics, transliterate
+from pipeline.flows.article_row import FeedContext, build_article
+from pipeline.flows.load import load_articles
 from pipeline.parse.feeds import Entry
+from pipeline.text.fold import fold_diacritics, transliterate
+from pipeline.types import Article
 
 DATA = Path(__file__).parent / "data" / "dedup"
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
@@ -195,7 +196,7 @@ def _setup(url: str) -> tuple[sa.Engine, dict[int, tuple[int, int]]]:
     return engine, ids
 
 
-def _row(doc: Doc, ids: dict[int, tuple[int, int]]) -> dict:
+def _row(doc: Doc, ids: dict[int, tuple[int, int]]) -> Article:
     outlet_id, feed_id = ids[doc.outlet]
     slug = doc.key.replace("/", "-")
     entry = Entry(
@@ -210,8 +211,8 @@ def _row(doc: Doc, ids: dict[int, tuple[int, int]]) -> dict:
     ctx = FeedContext(feed_id, outlet_id, f"https://o{doc.outlet}.example/feed", doc.lang, None,
                       doc.published + timedelta(minutes=5))  # fmt: skip
     row = build_article(entry, ctx)
-    assert isinstance(row, dict), row
-    row.update(language=doc.lang, script=None, language_confidence=None)
+    assert isinstance(row, Article), row
+    row.language, row.script, row.language_confidence = doc.lang, None, None
     return row
 
 
@@ -223,7 +224,7 @@ def load_labelled(url: str, batch_size: int = 37) -> tuple[sa.Engine, list[Doc],
     for start in range(0, len(rows), batch_size):
         with engine.begin() as connection:
             load_articles(connection, [r for _d, r in rows[start : start + batch_size]])
-    return engine, docs, {doc.key: row["id"] for doc, row in rows}
+    return engine, docs, {doc.key: row.id for doc, row in rows}
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from pipeline.config import Settings
-from pipeline.ingest import ingest_once
+from pipeline.flows.ingest import ingest_once
 
 SQ_PARAGRAPHS = [
     "Qeveria e Kosovës miratoi të mërkurën projektligjin për energjinë e ripërtëritshme, i cili parasheh që deri në vitin 2031 një e katërta e energjisë elektrike të prodhohet nga dielli dhe era.",
@@ -33,7 +33,7 @@ EN_TRANSLATION = [
 
 
 def _latin(text: str) -> str:
-    from pipeline.dedup.normalize import transliterate
+    from pipeline.text.fold import transliterate
 
     return transliterate(text)
 

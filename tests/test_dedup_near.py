@@ -16,7 +16,8 @@ from pipeline.dedup.near import (
     jaccard,
     signature,
 )
-from pipeline.dedup.normalize import comparison_text
+from pipeline.text.fold import comparison_text
+from tests.support.rows import article
 
 WORDS = [f"fjala{i}" for i in range(2000)]
 # The first two hash values of a fixed text: they change only if the signature scheme does.
@@ -131,15 +132,17 @@ def test_a_batch_scored_in_advance_sees_what_the_one_by_one_loop_sees():
     ids = list(stored)
     by_bucket = {b: [ids[int(i)] for i in rng.choice(200, 60, replace=False)] for b in range(8)}
     batch = [
-        DedupItem({"id": f"n{i}"}, variant(), buckets=[int(b) for b in rng.choice(12, 3, False)])
+        DedupItem(
+            article(id=f"n{i}"), variant(), buckets=[int(b) for b in rng.choice(12, 3, False)]
+        )
         for i in range(120)
     ]
 
     def answers(table: _SignatureTable) -> list[list[tuple]]:
         seen = []
         for item in batch:
-            seen.append(sorted(table.similar(item.row["id"], item.signature, item.buckets)))
-            table.add(item.row["id"], item.signature, item.buckets)
+            seen.append(sorted(table.similar(item.row.id, item.signature, item.buckets)))
+            table.add(item.row.id, item.signature, item.buckets)
         return seen
 
     one_by_one = answers(_SignatureTable(candidates, by_bucket, len(batch)))
@@ -151,7 +154,7 @@ def test_a_batch_scored_in_advance_sees_what_the_one_by_one_loop_sees():
         sum(a.startswith("s") for a in found) > 200 and sum(a.startswith("n") for a in found) > 50
     )
     # A stored article re-signed in this batch: scoring in advance declines.
-    resigned = DedupItem({"id": "s3"}, variant(), buckets=[1])
+    resigned = DedupItem(article(id="s3"), variant(), buckets=[1])
     assert not _SignatureTable(candidates, by_bucket, 1).score_in_advance([resigned])
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from pipeline.archive.articles import load_articles
+from pipeline.flows.load import load_articles
 from tests.test_dedup_eval import T0, Doc, _row, _setup
 
 STORY = [

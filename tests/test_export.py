@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.cli import main
-from pipeline.export import COLUMNS, ExportOptions, export_articles
+from pipeline.flows.export import COLUMNS, ExportOptions, export_articles
 from tests.support.sample_archive import seed
 
 OCTOBER_IDS = ["z1", "b1", "k1", "b2", "n2", "n1", "k2"]  # publication order

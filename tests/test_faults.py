@@ -24,11 +24,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from newsroom import NewsroomServer
 from pipeline.archive.db import engine_for, make_engine
 from pipeline.config import Settings
 from pipeline.fetch.errors import SEVERITY
-from pipeline.ingest import fetch_feeds, ingest_once, prepare, process_captures
-from pipeline.newsroom import NewsroomServer
+from pipeline.flows.ingest import fetch_feeds, ingest_once, prepare, process_captures
 from tests.celery.archive_state import (
     ArchiveState,
     archive_state,
@@ -43,15 +43,16 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
 @pytest.fixture(scope="module")
-def newsroom():
+def newsroom(tmp_path_factory):
     with NewsroomServer() as server:
+        server.write_registry(tmp_path_factory.mktemp("newsroom") / "newsroom.toml")
         yield server
 
 
 def _settings(newsroom: NewsroomServer, archive_url: str) -> Settings:
     return Settings.from_env(
         archive_url=archive_url,
-        sources=f"newsroom:{newsroom.base_url}",
+        sources=str(newsroom.registry_file),
         allow_private_networks=True,
         per_host_spacing_s=0.0,
     )
@@ -268,9 +269,10 @@ def test_postgres_restart_mid_run_completes_or_fails_loudly_then_completes(newsr
 # --- the newsroom down for part of a run ----------------------------------------------------
 
 
-def test_newsroom_down_part_of_a_run_recovers_on_the_next_run(pg_url):
+def test_newsroom_down_part_of_a_run_recovers_on_the_next_run(pg_url, tmp_path):
     port = free_port()
     server = NewsroomServer(port=port).start()
+    server.write_registry(tmp_path / "newsroom.toml")
     settings = _settings(server, pg_url)
     try:
         engine, feed_ids = prepare(settings)
@@ -300,6 +302,7 @@ def test_newsroom_down_part_of_a_run_recovers_on_the_next_run(pg_url):
         assert timedelta(0) < backoff <= timedelta(minutes=20)
 
         server = NewsroomServer(catalog=server.catalog, port=port).start()  # back again
+        server.write_registry(tmp_path / "newsroom.toml")  # the same outlets on the same port
         # The next runs: those inside the back-off leave the failed feeds alone; the first after
         # it (the clock moved past next_poll_at) polls them again.
         with engine.begin() as c:

@@ -19,7 +19,7 @@ from pipeline.fetch.health import (
     record_failure,
     record_success,
 )
-from pipeline.ingest import prepare
+from pipeline.flows.ingest import prepare
 
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 

@@ -13,8 +13,8 @@ from sqlalchemy import event, text
 from pipeline.archive import store
 from pipeline.config import Settings
 from pipeline.fetch import FetchResult
-from pipeline.fetch_records import Attempt, FetchWriter, record_fetches
-from pipeline.ingest import prepare
+from pipeline.flows.fetch_records import Attempt, FetchWriter, record_fetches
+from pipeline.flows.ingest import prepare
 
 BODY = b"<rss><channel><title>Vijesti</title></channel></rss>"
 

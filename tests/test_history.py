@@ -8,16 +8,16 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from newsroom.catalog import CatalogOptions, build_catalog, expected_articles
+from newsroom.server import NewsroomServer
+from pipeline.archive.coverage import refresh_coverage
 from pipeline.archive.db import engine_for
 from pipeline.config import Settings
 from pipeline.dedup.urls import canonicalize_url
-from pipeline.harvest.coverage import refresh_coverage
-from pipeline.harvest.run import history_captures, site_root
-from pipeline.harvest.sitemaps import SitemapError, parse_sitemap
-from pipeline.ingest import ingest_once, prepare, process_captures
-from pipeline.newsroom.catalog import CatalogOptions, build_catalog, expected_articles
-from pipeline.newsroom.server import NewsroomServer
-from pipeline.window import Window
+from pipeline.flows.harvest import history_captures, site_root
+from pipeline.flows.ingest import ingest_once, prepare, process_captures
+from pipeline.flows.window import Window
+from pipeline.parse.sitemaps import SitemapError, parse_sitemap
 
 ANCHOR = datetime(2026, 3, 20, tzinfo=UTC)
 HISTORY_OUTLETS = {
@@ -27,10 +27,11 @@ HISTORY_OUTLETS = {
 
 
 @pytest.fixture
-def newsroom():
+def newsroom(tmp_path):
     # Live feeds list only the 3 latest items: the past is reachable only through archives.
     catalog = build_catalog(CatalogOptions(anchor=ANCHOR, live_items=3))
     server = NewsroomServer(catalog=catalog, clock=lambda: ANCHOR).start()
+    server.write_registry(tmp_path / "newsroom.toml")
     yield server, catalog
     server.stop()
 
@@ -38,7 +39,7 @@ def newsroom():
 def _settings(url: str, server: NewsroomServer) -> Settings:
     return Settings.from_env(
         archive_url=url,
-        sources=f"newsroom:{server.base_url}",
+        sources=str(server.registry_file),
         allowed_hosts=frozenset({server.base_url.removeprefix("http://")}),
     )
 
@@ -176,7 +177,7 @@ def test_site_root_of_wordpress_feeds():
 
 
 def test_maintenance_harvests_gap_days_and_marks_them(sqlite_url, newsroom):
-    from pipeline.maintenance import harvest_gaps
+    from pipeline.flows.maintenance import harvest_gaps
 
     server, catalog = newsroom
     settings = _settings(sqlite_url, server)
@@ -211,7 +212,7 @@ def test_maintenance_harvests_gap_days_and_marks_them(sqlite_url, newsroom):
 
 
 def test_prune_drops_old_captures_and_orphan_bodies_only(sqlite_url, web):
-    from pipeline.maintenance import prune_captures
+    from pipeline.flows.maintenance import prune_captures
     from tests.support.feeds import RSS_SQ
 
     url = web.add("/rss.xml", RSS_SQ.format(base=web.base_url), etag=False)

@@ -7,7 +7,7 @@ import hashlib
 import sqlalchemy as sa
 
 from pipeline.config import Settings
-from pipeline.ingest import ingest_once
+from pipeline.flows.ingest import ingest_once
 from tests.support.feeds import ATOM_SR, HTML_PAGE, RSS_SQ
 
 

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import gzip
+import os
+import socket
+import subprocess
+import sys
+import time
+import tomllib
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
 
 import pytest
 
-from pipeline.newsroom import (
+from newsroom import (
     CatalogOptions,
     NewsroomServer,
     build_catalog,
@@ -20,9 +27,17 @@ from pipeline.newsroom import (
     newsroom_registry,
     synthetic_articles,
 )
-from pipeline.newsroom.catalog import date_archive_feed_path
-from pipeline.newsroom.translit import cyrillic_to_latin, latin_to_cyrillic
-from pipeline.sources.registry import load_registry
+from newsroom.catalog import (
+    Catalog,
+    date_archive_feed_path,
+    default_catalog,
+    feed_path,
+    sitemap_index_path,
+)
+from newsroom.outlets import script_of
+from newsroom.registry_file import registry_toml, toml_string, write_registry
+from newsroom.translit import cyrillic_to_latin, latin_to_cyrillic
+from pipeline.sources.registry import FeedSpec, Outlet, Registry, load_registry, parse_registry
 
 ANCHOR = datetime(2026, 3, 8, tzinfo=UTC)  # the 14 days before it span two months
 LIVE_ITEMS = 3
@@ -109,8 +124,10 @@ def test_every_registry_feed_answers_xml_of_its_kind(room, clock):
     assert {"sq", "sr-Cyrl", "sr-Latn", "bs", "hr", "mk", "en"} <= langs
 
 
-def test_registry_loads_through_the_newsroom_prefix(room):
-    registry = load_registry(f"newsroom:{room.base_url}")
+def test_registry_file_loads_like_any_registry(room, tmp_path):
+    path = room.write_registry(tmp_path / "newsroom.toml")
+    assert path == tmp_path / "newsroom.toml"
+    registry = load_registry(str(path))
     assert [o.slug for o in registry.outlets] == [o.slug for o in room.registry().outlets]
     by_slug = {o.slug: o for o in registry.outlets}
     assert by_slug["zeri-atlantik"].fulltext and not by_slug["kronika"].fulltext
@@ -118,6 +135,150 @@ def test_registry_loads_through_the_newsroom_prefix(room):
     assert by_slug["beogradski-vesnik"].sitemaps == (
         f"{room.base_url}/beogradski-vesnik/sitemap.xml",
     )
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _registry_built_directly(base_url: str, catalog: Catalog) -> Registry:
+    """The registry as the newsroom built it before it wrote a file (registry objects made from
+    the catalog): the reference of the round trip through the file."""
+    base = base_url.rstrip("/")
+    outlets = []
+    for o in catalog.outlets:
+        feeds = tuple(
+            FeedSpec(
+                url=base + feed_path(o, f),
+                language=f.language,
+                section=f.sections[0] if f.sections and len(f.sections) == 1 else None,
+                kind=f.kind,
+                verified=True,
+            )
+            for f in o.feeds
+        )
+        outlets.append(
+            Outlet(
+                slug=o.slug,
+                name=o.name,
+                homepage=f"{base}/{o.slug}/",
+                country=o.country,
+                languages=o.all_languages,
+                scripts=tuple(dict.fromkeys(script_of(lang) for lang in o.all_languages)),
+                feeds=feeds,
+                fulltext=o.fulltext,
+                history=o.history,
+                sitemaps=(base + sitemap_index_path(o.slug),) if o.news_sitemap else (),
+                notes=o.notes,
+            )
+        )
+    return Registry(outlets=tuple(outlets))
+
+
+@pytest.mark.parametrize("base", ["http://127.0.0.1:8765", "http://127.0.0.1:8765/"])
+def test_registry_file_round_trips_the_default_catalog(base):
+    text = registry_toml(base)
+    reference = _registry_built_directly(base, default_catalog())
+    assert parse_registry(text) == reference
+    assert newsroom_registry(base) == reference
+    assert "[[outlet]]" in text and "[[outlet.feeds]]" in text
+    # A feed mixing sections has no section: the key is left out, not written empty.
+    assert any(f.section is None for _o, f in reference.feeds())
+    assert any(o.notes for o in reference.outlets) and any(o.sitemaps for o in reference.outlets)
+
+
+def test_registry_file_round_trips_a_scaled_catalog(catalog):
+    big = build_catalog(CatalogOptions(anchor=ANCHOR, extra_feeds=12, extra_feed_items=1))
+    base = "http://127.0.0.1:9"
+    assert parse_registry(registry_toml(base, big)) == _registry_built_directly(base, big)
+    assert newsroom_registry(base, catalog) == _registry_built_directly(base, catalog)
+
+
+def test_registry_file_keeps_only_the_outlets_asked_for(catalog):
+    text = registry_toml("http://h", catalog, outlets=["beogradski-vesnik", "kronika"])
+    # In the catalog's order, whatever the order asked.
+    assert [o.slug for o in parse_registry(text).outlets] == ["kronika", "beogradski-vesnik"]
+    with pytest.raises(ValueError, match="no-such-outlet"):
+        registry_toml("http://h", catalog, outlets=["kronika", "no-such-outlet"])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        'say "hi"',
+        r"back\slash \u0041 is not an escape here",
+        "tab\there, new\nline, cr\r, bell\a, nul\x00, esc\x1b, del\x7f, ff\f, bs\b, us\x1f",
+        "Kronika e Kosovës – Београдски весник # not a comment",
+        "'single' and '''triple''' and \"\"\" and a trailing backslash \\",
+        "emoji \U0001f4f0, line separator \u2028, NEL \x85",
+    ],
+)
+def test_toml_strings_escape_what_toml_requires(value):
+    written = toml_string(value)
+    assert tomllib.loads(f"v = {written}")["v"] == value
+    assert "\n" not in written and "\r" not in written  # one line, whatever the value
+
+
+def test_toml_strings_refuse_lone_surrogates():
+    with pytest.raises(ValueError, match="surrogate"):
+        toml_string("bad \ud800")
+
+
+def test_write_registry_writes_the_file_whole(tmp_path, catalog):
+    target = tmp_path / "deeper" / "newsroom.toml"
+    written = write_registry(target, "http://127.0.0.1:1", catalog)
+    assert written == target
+    assert target.read_text(encoding="utf-8") == registry_toml("http://127.0.0.1:1", catalog)
+    assert os.listdir(target.parent) == ["newsroom.toml"]  # no temporary file left behind
+    assert load_registry(str(target)) == newsroom_registry("http://127.0.0.1:1", catalog)
+
+
+def test_server_writes_its_registry_only_once_bound(tmp_path, catalog):
+    with pytest.raises(RuntimeError, match="start"):
+        NewsroomServer(catalog=catalog).write_registry(tmp_path / "early.toml")
+    assert not (tmp_path / "early.toml").exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_module_writes_its_registry_before_serving(tmp_path):
+    """`python -m newsroom --registry-out PATH`: the file appears once the port is bound, with
+    feed URLs under that port, and the feeds it lists answer."""
+    port = _free_port()
+    target = tmp_path / "newsroom-registry.toml"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsroom", "--port", str(port), "--registry-out", str(target)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not target.exists():
+            assert proc.poll() is None, proc.stderr.read().decode()
+            assert time.monotonic() < deadline, "no registry file after 60 s"
+            time.sleep(0.05)
+        registry = load_registry(str(target))
+        assert registry == newsroom_registry(f"http://127.0.0.1:{port}")
+        _outlet, feed = registry.feeds()[0]
+        status, _, body = get(feed.url)
+        assert status == 200 and rss_links(body)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_the_product_does_not_import_the_newsroom():
+    code = (
+        "import sys, pipeline.cli, pipeline.config, pipeline.sources.registry\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] == 'newsroom']\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
 
 
 def test_live_feed_lists_latest_items_at_the_clock(room, clock, truth):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from pipeline.alerts import alert_payload, on_failure
+from pipeline.flows.alerts import alert_payload, on_failure
 from pipeline.ui.app import create_app
 from pipeline.ui.db import read_only_engine
 from pipeline.ui.queries import Window, page_data

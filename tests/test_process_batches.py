@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -10,7 +11,8 @@ from pipeline.archive import store
 from pipeline.archive.db import make_engine
 from pipeline.archive.migrate import upgrade
 from pipeline.config import Settings
-from pipeline.ingest import process_captures
+from pipeline.flows.ingest import process_captures
+from tests.support.rows import article
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
@@ -119,7 +121,7 @@ def test_one_batch_equals_one_capture_at_a_time(tmp_path):
 
 def test_captures_parsed_in_several_workers_load_as_if_parsed_in_one(tmp_path, monkeypatch):
     """Parse workers take captures in turn; their rows are still loaded in capture order."""
-    from pipeline import process
+    from pipeline.flows import process
 
     monkeypatch.setattr(process, "CAPTURES_PER_EXTRA_WORKER", 1)  # a worker for each capture
     assert process._workers_for(2, Settings(parse_workers=3)) == 3
@@ -143,9 +145,9 @@ def test_batches_on_postgres(pg_url):
 
 def test_folded_paragraphs_from_cleaning_give_the_same_keys_as_folding_again():
     """Dedup and search reuse the comparison texts cleaning computed; nothing may change."""
-    from pipeline.articles import FeedContext, build_article
     from pipeline.dedup.compare import comparison as _comparison
     from pipeline.dedup.compare import search_word_list as _search_words
+    from pipeline.flows.article_row import FeedContext, build_article
     from pipeline.parse.feeds import Entry
     from pipeline.search.words import search_words
 
@@ -162,13 +164,13 @@ def test_folded_paragraphs_from_cleaning_give_the_same_keys_as_folding_again():
         ),
     )
     row = build_article(entry, ctx)
-    assert row["_folded"]  # cleaning handed its comparison texts on
-    bare = {k: v for k, v in row.items() if k != "_folded"}
+    assert row.folded  # cleaning handed its comparison texts on
+    bare = replace(row, folded=None)
     assert _comparison(row) == _comparison(bare)
-    assert _search_words(row) == search_words(row["title"], row["summary"], row["body_text"])
+    assert _search_words(row) == search_words(row.title, row.summary, row.body_text)
     # A paragraph changed after cleaning (boilerplate, credits) is folded again, not looked up.
-    row["body_text"] = row["body_text"].replace("martu", "aprilu")
-    bare["body_text"] = row["body_text"]
+    row.body_text = row.body_text.replace("martu", "aprilu")
+    bare.body_text = row.body_text
     assert _comparison(row) == _comparison(bare)
     assert "aprilu" in _search_words(row) and "martu" not in _search_words(row)
 
@@ -177,9 +179,9 @@ def test_what_the_worker_compared_is_used_only_while_the_texts_are_the_ones_it_r
     """The parse worker attaches each row's comparison texts, hash, signature and search words;
     the loader takes them as long as title, summary and text are unchanged, and computes them
     again when boilerplate or an article page changed the text."""
-    from pipeline.articles import FeedContext, build_article
-    from pipeline.capture_rows import content_key
     from pipeline.dedup import compare
+    from pipeline.flows.article_row import FeedContext, build_article
+    from pipeline.flows.capture_rows import content_key
     from pipeline.parse.feeds import Entry
 
     ctx = FeedContext(1, 1, "https://lajme.example/a.xml", "sq", None, T0)
@@ -189,18 +191,18 @@ def test_what_the_worker_compared_is_used_only_while_the_texts_are_the_ones_it_r
                   summary_html=None, content_html="".join(f"<p>{p}</p>" for p in paragraphs))  # fmt: skip
     row = build_article(entry, ctx)
     key = content_key(row)
-    bare = {k: v for k, v in row.items() if k != "_folded"}
+    bare = replace(row, folded=None)
     compare.attach([row])
-    attached = row[compare.KEY]
+    attached = row.compared
     assert content_key(row) == key  # derived, so not part of what a row stores
     assert compare.compared(row) is attached
     # Computed from cleaning's folded paragraphs, which then go: the same as folding afresh.
-    assert "_folded" not in row and attached == compare.compute(bare)
+    assert row.folded is None and attached == compare.compute(bare)
     assert attached.signature is not None and attached.hashable
     # Boilerplate taken out by the loader: a different text, so computed afresh.
-    row["body_text"] = "\n\n".join(paragraphs[:2])
+    row.body_text = "\n\n".join(paragraphs[:2])
     fresh = compare.compared(row)
-    assert fresh is not attached and fresh.source[2] == row["body_text"]
+    assert fresh is not attached and fresh.source[2] == row.body_text
     assert fresh.content_hash != attached.content_hash
     assert "kapitale" in attached.search and "kapitale" not in fresh.search
     assert compare.compared(row) is fresh
@@ -263,16 +265,16 @@ def test_items_repeated_by_later_polls_are_counted_but_not_loaded_again(tmp_path
 
 
 def test_a_repeat_is_recognised_across_sightings_and_a_change_is_not():
-    from pipeline.process import _Loaded, _Prepared
+    from pipeline.flows.process import _Loaded, _Prepared
 
     loaded = _Loaded()
-    first = {"id": "a", "title": "T", "body_text": "x", "capture_id": 1, "first_seen_at": T0,
-             "published_at": T0, "date_flag": None, "_folded": {"x": "x"}}  # fmt: skip
+    first = article(id="a", title="T", body_text="x", capture_id=1, first_seen_at=T0,
+                    published_at=T0, date_flag=None, folded={"x": "x"})  # fmt: skip
     rows, keys, repeated = loaded.split([first])
     assert (len(rows), repeated) == (1, 0)
     loaded.remember([_Prepared(None, 1, rows, [], [], 0, 0, keys)])
-    later = {**first, "capture_id": 2, "first_seen_at": T0 + timedelta(minutes=15)}
-    changed = {**later, "body_text": "y"}
+    later = replace(first, capture_id=2, first_seen_at=T0 + timedelta(minutes=15))
+    changed = replace(later, body_text="y")
     rows, _keys, repeated = loaded.split([later, changed])
     assert rows == [changed] and repeated == 1
     # A capture still missing article pages is not remembered: its items load again.
@@ -283,30 +285,30 @@ def test_a_repeat_is_recognised_across_sightings_and_a_change_is_not():
 
 
 def test_the_worker_labels_a_row_once_per_run_and_the_repeat_takes_that_label():
-    from pipeline.capture_rows import label_languages
-    from pipeline.process import _Loaded
+    from pipeline.flows.capture_rows import label_languages
+    from pipeline.flows.process import _Loaded
 
     loaded = _Loaded()
-    first = {"id": "a", "title": "Kuvendi miratoi buxhetin", "body_text": FULL, "capture_id": 1,
-             "first_seen_at": T0, "published_at": T0, "date_flag": None, "feed_id": 1}  # fmt: skip
-    later = {**first, "capture_id": 2, "first_seen_at": T0 + timedelta(minutes=15)}
+    first = article(id="a", title="Kuvendi miratoi buxhetin", body_text=FULL, capture_id=1,
+                    first_seen_at=T0, published_at=T0, date_flag=None, feed_id=1)  # fmt: skip
+    later = replace(first, capture_id=2, first_seen_at=T0 + timedelta(minutes=15))
     label_languages([first], None, loaded.run)
     label_languages([later], None, loaded.run)
-    assert first["language"] == "sq" and "language" not in later
+    assert first.language == "sq" and later.language is None
     # Another run labels it again.
-    again = dict(later)
+    again = replace(later)
     label_languages([again], None, "another run")
-    assert again["language"] == "sq"
+    assert again.language == "sq"
     assert loaded.split([first])[0] == [first]
     (kept,), _keys, repeated = loaded.split([later])  # not stored yet: loaded, with the label
     assert repeated == 0
     columns = ("language", "script", "language_confidence")
-    assert [kept[c] for c in columns] == [first[c] for c in columns]
+    assert [getattr(kept, c) for c in columns] == [getattr(first, c) for c in columns]
 
 
 def test_rows_the_worker_could_not_label_are_labelled_by_the_task(tmp_path, monkeypatch):
     """Language models that do not fit the parse worker's memory budget cost nothing but time."""
-    from pipeline import capture_rows
+    from pipeline.flows import capture_rows
 
     def out_of_memory(*args, **kwargs):
         raise MemoryError

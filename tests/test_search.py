@@ -132,8 +132,8 @@ def test_the_loader_writes_the_words_and_the_trigger_keeps_them(pg_url):
     re-indexed by the trigger."""
     from datetime import UTC, datetime
 
-    from pipeline.archive.articles import load_articles
-    from pipeline.articles import FeedContext, build_article
+    from pipeline.flows.article_row import FeedContext, build_article
+    from pipeline.flows.load import load_articles
     from pipeline.parse.feeds import Entry
     from pipeline.search.words import search_words
 
@@ -152,18 +152,18 @@ def test_the_loader_writes_the_words_and_the_trigger_keeps_them(pg_url):
         content_html="<p>Razgovor o gasovodu kroz Šumadiju trajao je tri sata.</p>",
     )
     row = build_article(entry, ctx)
-    row.update(language="sr", script="Cyrl", language_confidence=1.0)
+    row.language, row.script, row.language_confidence = "sr", "Cyrl", 1.0
     with engine.begin() as connection:
         load_articles(connection, [row])
     words_sql = "SELECT tsvector_to_array(search_tsv) FROM articles WHERE id = :id"
     with engine.begin() as connection:
-        stored = connection.execute(sa.text(words_sql), {"id": row["id"]}).scalar_one()
-        assert sorted(stored) == search_words(row["title"], None, row["body_text"])
+        stored = connection.execute(sa.text(words_sql), {"id": row.id}).scalar_one()
+        assert sorted(stored) == search_words(row.title, None, row.body_text)
         assert {"kurti", "vucic", "sumadiju"} <= set(stored)
         connection.execute(
             sa.text("UPDATE articles SET body_text = 'Novi tekst o Zrenjaninu' WHERE id = :id"),
-            {"id": row["id"]},
+            {"id": row.id},
         )
-        stored = connection.execute(sa.text(words_sql), {"id": row["id"]}).scalar_one()
+        stored = connection.execute(sa.text(words_sql), {"id": row.id}).scalar_one()
     engine.dispose()
     assert "zrenjaninu" in stored and "sumadiju" not in stored

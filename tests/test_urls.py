@@ -88,7 +88,7 @@ def test_different_articles_keep_different_keys():
 def test_feedburner_orig_link_keys_the_article():
     from datetime import UTC, datetime
 
-    from pipeline.articles import FeedContext, build_article
+    from pipeline.flows.article_row import FeedContext, build_article
     from pipeline.parse.feeds import Entry
 
     entry = Entry(
@@ -103,4 +103,4 @@ def test_feedburner_orig_link_keys_the_article():
         1, 1, "https://example.com/feed", "sq", None, datetime(2026, 1, 1, tzinfo=UTC)
     )
     row = build_article(entry, ctx)
-    assert row["url"] == "https://example.com/lajme/1"
+    assert row.url == "https://example.com/lajme/1"

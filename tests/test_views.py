@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from pipeline.config import Settings
-from pipeline.ingest import ingest_once
+from pipeline.flows.ingest import ingest_once
 from tests.support.feeds import ATOM_SR, RSS_SQ
 from tests.support.sample_archive import seed
 
@@ -196,7 +196,7 @@ def test_counts_and_search_follow_the_loader(archive_url, web):
 
 @pytest.mark.postgres
 def test_analyst_role_reads_views_and_cannot_write(pg_url):
-    from pipeline.analyst_role import create_analyst_role
+    from pipeline.archive.analyst_role import create_analyst_role
 
     engine = seed(pg_url)
     role = f"analyst_{uuid.uuid4().hex[:10]}"

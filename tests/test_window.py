@@ -1,6 +1,6 @@
 from datetime import UTC, date, datetime, timedelta
 
-from pipeline.window import Window, resolve_window
+from pipeline.flows.window import Window, resolve_window
 
 NOW = datetime(2026, 11, 27, 10, 7, tzinfo=UTC)
 

@@ -1,6 +1,6 @@
 """Derive the marker rates the runtime needs from the lingua single-words/word-pairs files.
 
-Usage: .venv/bin/python bench/langid/build_lexicon.py [EVALDATA]
+Usage: .venv/bin/python bench/langid/build_lexicon.py EVALDATA
 
 For Croatian, Bosnian and Serbian (Cyrillic transliterated to Latin) it counts how often
 a token carries each kind of hand-written marker (Croatian-only, Bosnian-only,
@@ -90,7 +90,10 @@ def slovene_words(root: Path) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    root = Path(argv[0]) if argv else REPO.parent / "shared" / "evaldata"
+    if not argv:
+        print("usage: build_lexicon.py EVALDATA (the evaluation data folder)")
+        return 2
+    root = Path(argv[0])
     if not (root / "lingua-testdata").is_dir():
         print(f"evaluation data not found at {root}")
         return 2

@@ -1,4 +1,4 @@
-"""Evaluation sets read from the shared evaluation folder (never copied into the repo).
+"""Evaluation sets read from the evaluation data folder (never copied into the repo).
 
 Each item carries the gold language subtag, the gold script when it is known, and the
 set it belongs to. Gold "sh" (RFE/RL's Balkan service) accepts any of hr, bs, sr, cnr.

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import ColumnElement, Connection, Table, select, update
 
 from pipeline.archive.models import (
     CaptureBodyRow,
@@ -19,7 +19,6 @@ from pipeline.archive.models import (
     RobotsFileRow,
 )
 from pipeline.archive.upsert import upsert
-from pipeline.fetch.health import due_feed_filter
 from pipeline.sources.registry import Registry
 
 OUTLETS = OutletRow.__table__
@@ -127,8 +126,14 @@ def ensure_adhoc_feed(connection: Connection, url: str) -> int:
     return connection.execute(select(FEEDS.c.id).where(FEEDS.c.url == url)).scalar_one()
 
 
-def feed_refs(connection: Connection, feed_ids: list[int] | None = None) -> list[FeedRef]:
-    """Feeds due a poll (or exactly ``feed_ids``), in id order."""
+def feed_refs(
+    connection: Connection,
+    feed_ids: list[int] | None = None,
+    *,
+    due: ColumnElement[bool] | None = None,
+) -> list[FeedRef]:
+    """Exactly ``feed_ids``, or the feeds matching ``due`` (the fetch side's rule of which feeds
+    to poll now, ``pipeline.fetch.health.due_feed_filter``), in id order."""
     query = (
         select(
             FEEDS.c.id, FEEDS.c.url, OUTLETS.c.slug, FEEDS.c.language, FEEDS.c.etag,
@@ -139,9 +144,8 @@ def feed_refs(connection: Connection, feed_ids: list[int] | None = None) -> list
     )  # fmt: skip
     if feed_ids is not None:
         query = query.where(FEEDS.c.id.in_(feed_ids))
-    else:
-        # Back-off after failures, and a weekly re-probe of disabled feeds.
-        query = query.where(due_feed_filter(datetime.now(UTC)))
+    elif due is not None:
+        query = query.where(due)
     return [FeedRef(*row) for row in connection.execute(query)]
 
 

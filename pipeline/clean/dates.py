@@ -13,9 +13,13 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from time import struct_time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from pipeline.parse.feeds import Entry
 
 # Outlets' clocks drift and time zones get mislabelled; a day ahead is still plausible.
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -172,3 +176,9 @@ def resolve_published(
     if parsed < EARLIEST_PLAUSIBLE:
         return ResolvedDate(seen_at, raw, "too_old")
     return ResolvedDate(parsed, raw, None)
+
+
+def published_day(entry: Entry) -> date | None:
+    """The UTC calendar day an entry says it was published on, or None."""
+    when = from_struct(entry.published_struct)
+    return when.date() if when else None

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 import nh3
 from lxml import etree
 
-from pipeline.clean.text import clean_block, clean_line, strip_controls
-from pipeline.dedup.normalize import comparison_text
+from pipeline.clean.text import clean_block, clean_line
 from pipeline.parse.guard import limit_nesting
+from pipeline.text.controls import strip_controls
+from pipeline.text.fold import comparison_text
 
 # Elements whose content is never article text.
 _DROP = frozenset({
@@ -80,7 +81,7 @@ _PROMPT = re.compile(
 _FURNITURE_LINE_MAX = 200
 _SOCIAL_LINE_MAX = 160
 # Markup beyond this is not parsed: the archive keeps at most 500,000 characters of text and
-# 1,000,000 of HTML, and a 14 MB description (hostile-inputs.md case 22) must stay cheap.
+# 1,000,000 of HTML, and a 14 MB description (docs/hostile-inputs.md case 22) must stay cheap.
 MAX_INPUT_CHARS = 2_000_000
 # Elements an HTML parser never gives content: written as ``<br/>``, never as ``<br></br>``.
 _VOID = frozenset({

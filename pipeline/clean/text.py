@@ -1,6 +1,6 @@
 """Unicode hygiene for everything stored: no control characters, no bidi tricks, NFC.
 
-Also two repairs seen in Balkan feeds: entities escaped twice (``&amp;amp;``, hostile-inputs.md
+Also two repairs seen in Balkan feeds: entities escaped twice (``&amp;amp;``, docs/hostile-inputs.md
 case 20) and Cyrillic look-alike letters inside Latin words ("ЕU" with a Cyrillic Е, case 21).
 """
 
@@ -10,17 +10,9 @@ import html
 import re
 import unicodedata
 
-from pipeline.memo import BoundedMemo
+from pipeline.text.controls import strip_controls
+from pipeline.text.memo import BoundedMemo
 
-# C0/C1 controls except tab and newlines; PostgreSQL refuses NUL and SQLite miscounts it. Lone
-# surrogates (from "&#xD800;") cannot be encoded as UTF-8; U+FFFE/U+FFFF are not characters.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-# Zero-width and bidirectional formatting characters (hostile-inputs.md case 19).
-_INVISIBLE = re.compile(
-    r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u061c\u180e]"
-)
-# Both sets in one pass (single characters are removed, so the order of the two never mattered).
-_STRIPPED = re.compile(f"{_CONTROL.pattern}|{_INVISIBLE.pattern}")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 # Entity text left after one round of unescaping: "&amp;amp;" became "&amp;", "&amp;quot;" "&quot;".
 _ESCAPED_ENTITY = re.compile(
@@ -36,12 +28,8 @@ _MIXED_WORD = re.compile(
 _HAS_LATIN = re.compile(rf"[{_LATIN}]")
 _HAS_CYRILLIC = re.compile(rf"[{_CYRILLIC}]")
 # Letters that look the same in both scripts.
-_CYR_TO_LAT = dict(zip("АВЕКМНОРСТХЈЅІаеорсухјѕі", "ABEKMHOPCTXJSIaeopcyxjsi", strict=True))
-_LAT_TO_CYR = {lat: cyr for cyr, lat in _CYR_TO_LAT.items()}
-
-
-def strip_controls(text: str) -> str:
-    return _STRIPPED.sub("", text)
+_LOOKALIKE_TO_LATIN = dict(zip("АВЕКМНОРСТХЈЅІаеорсухјѕі", "ABEKMHOPCTXJSIaeopcyxjsi", strict=True))
+_LOOKALIKE_TO_CYRILLIC = {lat: cyr for cyr, lat in _LOOKALIKE_TO_LATIN.items()}
 
 
 def unescape_leftovers(text: str) -> str:
@@ -61,12 +49,12 @@ def _fix_word(match: re.Match[str]) -> str:
     word = match.group(0)
     cyrillic = [ch for ch in word if "\u0400" <= ch <= "\u04ff"]
     latin_count = len(word) - len(cyrillic)
-    to_latin = all(ch in _CYR_TO_LAT for ch in cyrillic)
-    to_cyrillic = all(ch in _LAT_TO_CYR for ch in word if not "\u0400" <= ch <= "\u04ff")
+    to_latin = all(ch in _LOOKALIKE_TO_LATIN for ch in cyrillic)
+    to_cyrillic = all(ch in _LOOKALIKE_TO_CYRILLIC for ch in word if not "\u0400" <= ch <= "\u04ff")
     if to_latin and (not to_cyrillic or latin_count >= len(cyrillic)):
-        return word.translate(str.maketrans(_CYR_TO_LAT))
+        return word.translate(str.maketrans(_LOOKALIKE_TO_LATIN))
     if to_cyrillic:
-        return word.translate(str.maketrans(_LAT_TO_CYR))
+        return word.translate(str.maketrans(_LOOKALIKE_TO_CYRILLIC))
     return word
 
 
@@ -130,13 +118,3 @@ def clean_block(text: str | None) -> str:
     for piece in text.split("\n\n"):
         paragraphs += _CLEANED[piece.strip()]
     return "\n\n".join(paragraphs)
-
-
-def truncate(text: str, limit: int) -> str:
-    """Cut to at most ``limit`` characters, on a character boundary (never inside a pair)."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    while cut and (unicodedata.combining(text[len(cut)]) or "\ud800" <= cut[-1] <= "\udbff"):
-        cut = cut[:-1]
-    return cut

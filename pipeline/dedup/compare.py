@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from pipeline.clean.credits import split_credits
 from pipeline.dedup.keys import text_hash
 from pipeline.dedup.near import Signature, signature
-from pipeline.dedup.normalize import comparison_text
 from pipeline.search.words import SEARCH_CHARS, search_words, words_of
+from pipeline.text.fold import comparison_text
+from pipeline.types import Article
 
 # Fewer words than this (title and text together) and equal text is not evidence of a copy.
 MIN_WORDS_FOR_EXACT = 10
-# The row key that carries a Compared; not a column.
-KEY = "_compared"
 
 
 @dataclass(frozen=True)
@@ -46,11 +45,11 @@ class Compared:
         return self.words >= MIN_WORDS_FOR_EXACT
 
 
-def _source(row: dict) -> tuple[str | None, str | None, str | None]:
-    return (row.get("title"), row.get("summary"), row.get("body_text"))
+def _source(row: Article) -> tuple[str | None, str | None, str | None]:
+    return (row.title, row.summary, row.body_text)
 
 
-def compute(row: dict) -> Compared:
+def compute(row: Article) -> Compared:
     title, body, digest, credited = comparison(row)
     # Near copies are judged on the body; a short item (a lead only) adds its title.
     sig = signature(body) or signature(f"{title} {body}")
@@ -65,30 +64,30 @@ def compute(row: dict) -> Compared:
     )
 
 
-def attach(rows: list[dict]) -> None:
-    """Compute each row's Compared and keep it on the row (under ``KEY``).
+def attach(rows: list[Article]) -> None:
+    """Compute each row's Compared and keep it on the row (``compared``).
 
-    The paragraphs' comparison texts from cleaning (``_folded``) go: the Compared holds all
+    The paragraphs' comparison texts from cleaning (``folded``) go: the Compared holds all
     they were kept for, and they were a third of a row's size on its way to the task's process
     (pickling them cost more than computing them again where a text changes).
     """
     for row in rows:
-        row[KEY] = compute(row)
-        row.pop("_folded", None)
+        row.compared = compute(row)
+        row.folded = None
 
 
-def compared(row: dict) -> Compared:
+def compared(row: Article) -> Compared:
     """The row's Compared: the one attached, if its texts are still the row's, else computed."""
-    known = row.get(KEY)
+    known = row.compared
     if known is not None and known.source == _source(row):
         return known
-    row[KEY] = fresh = compute(row)
+    row.compared = fresh = compute(row)
     return fresh
 
 
-def _folder(row: dict):
+def _folder(row: Article):
     """comparison_text for the row's paragraphs, from what cleaning computed where it can."""
-    known: dict[str, str] = row.get("_folded") or {}
+    known: dict[str, str] = row.folded or {}
 
     def fold(paragraph: str) -> str:
         folded = known.get(paragraph)
@@ -102,33 +101,33 @@ def _folded_paragraphs(paragraphs: list[str], fold) -> str:
     return " ".join(f for f in map(fold, paragraphs) if f)
 
 
-def comparison(row: dict) -> tuple[str, str, str, str | None]:
+def comparison(row: Article) -> tuple[str, str, str, str | None]:
     """(compared title, compared body, content hash, credited source) of one row.
 
     Credits are left out: the origin does not carry "/ VOA" under its own text.
     """
-    credited = split_credits((row.get("body_text") or "").split("\n\n"))
+    credited = split_credits((row.body_text or "").split("\n\n"))
     body = _folded_paragraphs(credited.paragraphs, _folder(row))
-    title = comparison_text(row.get("title") or "")
+    title = comparison_text(row.title or "")
     return title, body, text_hash(f"{title}\n{body}"), credited.source
 
 
-def _folded_source(row: dict) -> str:
+def _folded_source(row: Article) -> str:
     """comparison_text of title, summary and text, as the search index reads them."""
-    body = row.get("body_text") or ""
-    if len(row["title"] or "") + len(row.get("summary") or "") + len(body) + 2 > SEARCH_CHARS:
+    body = row.body_text or ""
+    if len(row.title or "") + len(row.summary or "") + len(body) + 2 > SEARCH_CHARS:
         # Cut where the SQL fallback cuts.
-        return " ".join(search_words(row["title"], row.get("summary"), body))
+        return " ".join(search_words(row.title, row.summary, body))
     return " ".join(
         (
-            comparison_text(row["title"] or ""),
-            comparison_text(row.get("summary") or ""),
+            comparison_text(row.title or ""),
+            comparison_text(row.summary or ""),
             _folded_paragraphs(body.split("\n\n"), _folder(row)),
         )
     )
 
 
-def search_word_list(row: dict) -> list[str]:
+def search_word_list(row: Article) -> list[str]:
     return words_of(_folded_source(row))
 
 
@@ -146,7 +145,7 @@ def _may_have_long_token(text: str) -> bool:
     return any(" " not in text[i : i + half] for i in range(0, len(text) - half + 1, half))
 
 
-def search_text(row: dict) -> str:
+def search_text(row: Article) -> str:
     """The words as one string for ``array_to_tsvector(string_to_array(..., ' '))``, which
     removes repeats itself; only a text with an overlong token is filtered here."""
     folded = _folded_source(row)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from pipeline.dedup.normalize import comparison_text
 from pipeline.dedup.urls import url_key
+from pipeline.text.fold import comparison_text
 
 
 def _digest(kind: str, value: str) -> str:

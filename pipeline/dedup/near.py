@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.memo import BoundedMemo
+from pipeline.text.memo import BoundedMemo
 
 NUM_PERM = 128
 BANDS = 20
@@ -70,7 +70,7 @@ class Signature:
         return Signature(np.frombuffer(data, dtype="<u4").astype(np.uint32), shingles)
 
 
-# CRC-32 of words seen before, bounded like the folding caches of pipeline.dedup.normalize.
+# CRC-32 of words seen before, bounded like the folding caches of pipeline.text.fold.
 _MAX_WORD_CHARS = 40
 _MAX_WORDS = 32_768
 

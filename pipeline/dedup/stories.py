@@ -31,6 +31,7 @@ from pipeline.dedup.near import (
     band_buckets_many,
     distinct,
 )
+from pipeline.types import Article
 
 ARTICLES = ArticleRow.__table__
 SIGNATURES = SignatureRow.__table__
@@ -42,7 +43,7 @@ _CHUNK = 900
 class DedupItem:
     """A new article with what dedup compares: its content hash and MinHash signature."""
 
-    row: dict
+    row: Article
     signature: Signature | None
     # Exact matching needs some text: two items titled "Video" with no body are not one story.
     hashable: bool = True
@@ -50,7 +51,7 @@ class DedupItem:
 
     @property
     def when(self) -> tuple[datetime, str]:
-        return (self.row["published_at"] or self.row["first_seen_at"], self.row["id"])
+        return (self.row.published_at or self.row.first_seen_at, self.row.id)
 
 
 @dataclass
@@ -192,7 +193,7 @@ def link_stories(connection: Connection, items: list[DedupItem]) -> LinkCounts:
         for item, row in zip(signed, buckets.tolist(), strict=True):
             item.buckets = row
     by_hash = _stories_by_hash(
-        connection, sorted({i.row["content_hash"] for i in items if i.hashable})
+        connection, sorted({i.row.content_hash for i in items if i.hashable})
     )
     archived_by_bucket, candidates = _near_candidates(connection, items)
     # One story object per story id, so a re-rooting is seen by every later copy in the batch.
@@ -211,37 +212,37 @@ def link_stories(connection: Connection, items: list[DedupItem]) -> LinkCounts:
     row_story: dict[str, _Story] = {}
     for item in ordered:
         row = item.row
-        story = by_hash.get(row["content_hash"]) if item.hashable else None
+        story = by_hash.get(row.content_hash) if item.hashable else None
         exact = story is not None
         if story is None and item.signature is not None:
             story = _best_near(item, table, story_of)
         if story is None:
-            story = _Story(row["id"], row["id"], item.when)
+            story = _Story(row.id, row.id, item.when)
             stories[story.story_id] = story
-            row["duplicate_of"], row["story_id"] = None, row["id"]
+            row.duplicate_of, row.story_id = None, row.id
         elif item.when < story.origin_when:
             # An earlier copy arrived late: it becomes the origin and names the story, so that
             # duplicate_of and story_id come out the same whatever order copies are loaded in.
             rerooted[story.story_id] = story
-            story.origin_id, story.origin_when = row["id"], item.when
+            story.origin_id, story.origin_when = row.id, item.when
         else:
-            row["duplicate_of"], row["story_id"] = story.origin_id, story.story_id
+            row.duplicate_of, row.story_id = story.origin_id, story.story_id
             if exact:
                 counts.exact += 1
             else:
                 counts.near += 1
-        row_story[row["id"]] = story
+        row_story[row.id] = story
         if item.hashable:
-            by_hash.setdefault(row["content_hash"], story)
+            by_hash.setdefault(row.content_hash, story)
         if item.signature is not None:
-            table.add(row["id"], item.signature, item.buckets)
-            story_of[row["id"]] = story
+            table.add(row.id, item.signature, item.buckets)
+            story_of[row.id] = story
     # Every row names its story by the story's final origin, so a copy that arrived before an
     # earlier one (in this batch or an earlier one) ends up exactly as if loaded in order.
     for item in items:
-        story = row_story[item.row["id"]]
-        item.row["story_id"] = story.origin_id
-        item.row["duplicate_of"] = None if item.row["id"] == story.origin_id else story.origin_id
+        story = row_story[item.row.id]
+        item.row.story_id = story.origin_id
+        item.row.duplicate_of = None if item.row.id == story.origin_id else story.origin_id
     reroots = {old_id: story.origin_id for old_id, story in rerooted.items()}
     counts.rerooted = _reroot_archived(connection, reroots)
     return counts
@@ -280,7 +281,7 @@ class _SignatureTable:
         Not done (False) when an article of the batch is also a stored candidate (re-signed
         after its text changed): its row would change in the middle of the loop.
         """
-        ids = [item.row["id"] for item in items]
+        ids = [item.row.id for item in items]
         if len(set(ids)) < len(ids) or any(aid in self.row_of for aid in ids):
             return False
         first = len(self.ids)
@@ -387,7 +388,7 @@ def _best_near(item: DedupItem, table: _SignatureTable, story_of: dict[str, _Sto
     """The story of the most similar candidate sharing a bucket with ``item``, if similar enough
     (``origin_when`` names the origin, so no two stories tie)."""
     best: tuple[float, _Story] | None = None
-    for score, aid in table.similar(item.row["id"], item.signature, item.buckets):
+    for score, aid in table.similar(item.row.id, item.signature, item.buckets):
         story = story_of[aid]
         # The most similar copy wins; among equals, the story that started earliest.
         if (
@@ -453,7 +454,7 @@ def store_signatures(connection: Connection, items: list[DedupItem]) -> int:
     """Add the signatures and LSH rows of newly stored articles (after the article rows)."""
     rows = [
         {
-            "article_id": i.row["id"],
+            "article_id": i.row.id,
             "minhash": i.signature.to_bytes(),
             "shingles": i.signature.shingles,
         }
@@ -483,7 +484,7 @@ def store_signatures(connection: Connection, items: list[DedupItem]) -> int:
             .returning(SIGNATURES.c.id, SIGNATURES.c.article_id),
             rows,
         ).all()
-    pairs = _lsh_pairs(inserted, {i.row["id"]: i.buckets for i in items})
+    pairs = _lsh_pairs(inserted, {i.row.id: i.buckets for i in items})
     if not pairs:
         return len(inserted)
     if connection.dialect.name == "postgresql":

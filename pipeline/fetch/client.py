@@ -50,7 +50,7 @@ REDIRECT_CODES = {301, 302, 303, 307, 308}
 CHUNK = 64 * 1024
 ROBOTS_DEADLINE_S = 10.0
 # aiohttp limits each header line (8 KB) but not their number; hundreds are seen in the wild
-# (hostile-inputs.md case 14), thousands only from a server that means harm.
+# (docs/hostile-inputs.md case 14), thousands only from a server that means harm.
 MAX_HEADERS = 1000
 
 
@@ -78,12 +78,7 @@ class FetchOptions:
                 allow_private=settings.allow_private_networks,
                 allowed_endpoints=settings.allowed_hosts,
             ),
-            politeness=PolitenessOptions(
-                per_host=settings.per_host_concurrency,
-                spacing_s=settings.per_host_spacing_s,
-                respect_robots=settings.respect_robots,
-                shared_url=settings.redis_url,
-            ),
+            politeness=PolitenessOptions.from_settings(settings),
             ca_bundle=settings.ca_bundle,
         )
 
@@ -203,7 +198,7 @@ def _shared_slots(politeness: PolitenessOptions):
     """Per-host slots in Redis, shared by every worker, when a Redis URL is configured."""
     if not politeness.shared_url:
         return None
-    from pipeline.coordination import CoordinationOptions, host_limiter
+    from pipeline.fetch.coordination import CoordinationOptions, host_limiter
 
     return host_limiter(
         CoordinationOptions(

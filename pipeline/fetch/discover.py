@@ -2,7 +2,7 @@
 
 Only ever run on request (``python -m pipeline discover URL``), when an outlet's listed feed
 stops working: the candidates are printed for a person to choose from, never switched to
-silently (hostile-inputs.md case 4).
+silently (docs/hostile-inputs.md case 4).
 """
 
 from __future__ import annotations

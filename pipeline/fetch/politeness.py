@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
+from pipeline.config import DEFAULT_HOST_SPACING_S, Settings
+
 # robots.txt files larger than this are cut (Google reads the first 500 KiB).
 MAX_ROBOTS_BYTES = 512 * 1024
 # A Crawl-delay above this is read as this: we poll a feed a few times an hour at most.
@@ -23,19 +25,28 @@ MAX_CRAWL_DELAY_S = 30.0
 
 
 if TYPE_CHECKING:
-    from pipeline.coordination import HostSlots
+    from pipeline.fetch.coordination import HostSlots
 
 
 @dataclass(frozen=True)
 class PolitenessOptions:
     # Media Cloud's rss-fetcher and Miniflux keep to two connections per host.
     per_host: int = 2
-    # Between the starts of two requests to the same host.
-    spacing_s: float = 1.0
+    # Between the starts of two requests to the same host (NEWS_FETCH_HOST_SPACING_S).
+    spacing_s: float = DEFAULT_HOST_SPACING_S
     respect_robots: bool = True
-    # Redis URL of the per-host slots shared by every worker (pipeline.coordination); None keeps
+    # Redis URL of the per-host slots shared by every worker (pipeline.fetch.coordination); None keeps
     # the limits per process.
     shared_url: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PolitenessOptions:
+        return cls(
+            per_host=settings.per_host_concurrency,
+            spacing_s=settings.per_host_spacing_s,
+            respect_robots=settings.respect_robots,
+            shared_url=settings.redis_url,
+        )
 
 
 # A robots.txt is trusted for this long by one-shot fetches that share a process (Google caches

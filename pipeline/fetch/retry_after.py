@@ -6,7 +6,7 @@ import random
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-# Retry-After beyond a day is treated as a day (hostile-inputs.md case 12: 88 hours were seen).
+# Retry-After beyond a day is treated as a day (docs/hostile-inputs.md case 12: 88 hours were seen).
 MAX_RETRY_AFTER_S = 24 * 3600
 # Up to 10 % later than asked, so that feeds told the same date do not return in one burst.
 JITTER = 0.10

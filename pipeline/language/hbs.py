@@ -8,16 +8,11 @@ from pathlib import Path
 
 from pipeline.language.hbs_lexicon import EXACT, LANGS, PREFIX, PREFIX_LENGTHS
 from pipeline.language.tokens import lower_tokens
+from pipeline.text.fold import SERBIAN_CYRILLIC
 
 _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 
-_CYR2LAT = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "đ", "е": "e", "ж": "ž", "з": "z",
-    "и": "i", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n", "њ": "nj", "о": "o",
-    "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "ć", "у": "u", "ф": "f", "х": "h", "ц": "c",
-    "ч": "č", "џ": "dž", "ш": "š", "с́": "ś", "з́": "ź",
-}  # fmt: skip
-_TRANSLIT = str.maketrans({k: v for k, v in _CYR2LAT.items() if len(k) == 1})
+_TRANSLIT = str.maketrans(SERBIAN_CYRILLIC)
 
 # Modal and other verbs that Serbian (and often Bosnian) completes with "da + present"
 # where Croatian uses the infinitive: "treba da ide" against "treba ići".

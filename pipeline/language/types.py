@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from pipeline.config import DEFAULT_LANGID_BACKEND, Settings
 
 BACKENDS = ("ensemble", "langdetect")
 # Signals the ensemble combines; an evaluation can switch any off to measure its worth.
@@ -54,15 +55,21 @@ class ArticleLanguage:
         return self.result.confidence
 
 
+def _backend_of(settings: Settings) -> str:
+    """The backend ``settings`` names (NEWS_LANGID_BACKEND); an unknown name: the default."""
+    value = settings.langid_backend.strip().lower()
+    return value if value in BACKENDS else DEFAULT_LANGID_BACKEND
+
+
 def _default_backend() -> str:
-    value = os.environ.get("NEWS_LANGID_BACKEND", "ensemble").strip().lower()
-    return value if value in BACKENDS else "ensemble"
+    return _backend_of(Settings.from_env())
 
 
 @dataclass(frozen=True)
 class LanguageOptions:
     # "ensemble" (script + letters + fastText lite + lexicon, langdetect as rare tie-breaker)
-    # or "langdetect" (the seeded langdetect alone). Default from NEWS_LANGID_BACKEND.
+    # or "langdetect" (the seeded langdetect alone). Default: ``Settings.from_env()``'s
+    # langid_backend (NEWS_LANGID_BACKEND), read when the options are built.
     backend: str = field(default_factory=_default_backend)
     # Fewer letters than this cannot carry a language: "und".
     min_letters: int = 4
@@ -108,11 +115,18 @@ class LanguageOptions:
         if self.backend not in BACKENDS:
             raise ValueError(f"unknown language backend {self.backend!r}; use one of {BACKENDS}")
 
+    @classmethod
+    def from_settings(cls, settings: Settings, **fields: object) -> LanguageOptions:
+        """Options with the backend ``settings`` names; ``fields`` set the others."""
+        return cls(backend=_backend_of(settings), **fields)  # type: ignore[arg-type]
 
-def default_options() -> LanguageOptions:
-    """``LanguageOptions()`` for the current NEWS_LANGID_BACKEND, built once per value
-    (building one costs ~3 us, a noticeable share of labelling an article)."""
-    return _options_for(_default_backend())
+
+def default_options(settings: Settings | None = None) -> LanguageOptions:
+    """``LanguageOptions.from_settings(settings)`` (default: ``Settings.from_env()``), built
+    once per backend (building one costs ~3 us, a noticeable share of labelling an article).
+    Reading the environment costs more (~15 us): a caller labelling many texts calls this
+    once and passes the options on."""
+    return _options_for(_backend_of(settings or Settings.from_env()))
 
 
 @lru_cache(maxsize=len(BACKENDS))

@@ -2,7 +2,7 @@
 
 Order: a byte order mark; strict UTF-8; the charset the document or the HTTP header declares;
 UTF-8 again if only a few bytes are invalid (then only those bytes are replaced: one stray byte
-must not re-decode a whole feed and garble every "Vučić" in it, hostile-inputs.md case 16);
+must not re-decode a whole feed and garble every "Vučić" in it, docs/hostile-inputs.md case 16);
 finally detection limited to the encodings Balkan outlets actually use.
 """
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from time import struct_time
 from urllib.parse import urljoin, urlsplit
 
-from pipeline.clean.text import strip_controls, truncate
 from pipeline.parse.budget import (
     BudgetExceeded,
     ParseBudget,
@@ -24,10 +23,11 @@ from pipeline.parse.budget import (
 )
 from pipeline.parse.decode import as_utf8_xml, decode_document
 from pipeline.parse.guard import GuardError, guard_document, limit_nesting
+from pipeline.text.controls import strip_controls, truncate
 
-# Entries beyond this are dropped; hostile feeds list 100,000 items (hostile-inputs.md case 23).
+# Entries beyond this are dropped; hostile feeds list 100,000 items (docs/hostile-inputs.md case 23).
 DEFAULT_MAX_ITEMS = 2000
-# Per-field caps at parse time, above the archive's own caps (pipeline.articles), so that a
+# Per-field caps at parse time, above the archive's own caps (pipeline.flows.article_row), so that a
 # 14 MB description (case 22) is cut before it is copied around.
 MAX_TITLE_CHARS = 10_000
 MAX_HTML_FIELD_CHARS = 2_000_000

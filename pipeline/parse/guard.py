@@ -1,6 +1,6 @@
 """Input guards applied to a decoded feed before feedparser sees it.
 
-Entity declarations go: billion laughs, quadratic blowup and external entities (hostile-inputs.md
+Entity declarations go: billion laughs, quadratic blowup and external entities (docs/hostile-inputs.md
 cases 1-3) all need a DOCTYPE with ENTITY declarations. The DOCTYPE is removed whole; only
 declarations whose value is one character reference (``<!ENTITY nbsp "&#160;">``, common in RSS
 0.91 feeds) or a short literal without markup (at most 64 characters) are kept, by substituting

@@ -1,4 +1,4 @@
-"""The search folding of ``pipeline.dedup.normalize.comparison_text``, written as SQL.
+"""The search folding of ``pipeline.text.fold.comparison_text``, written as SQL.
 
 Documents are folded inside the database (a generated column on PostgreSQL, triggers on SQLite)
 so that every writer of ``articles`` keeps the search index right without calling Python; queries
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from pipeline.dedup.normalize import _CYR_TO_LAT, _FOLD, fold_diacritics, transliterate
+from pipeline.text.fold import CYRILLIC_TO_LATIN, UNDECOMPOSED, fold_diacritics, transliterate
 
 # Latin-1 Supplement and Latin Extended-A hold every letter of Albanian and the South Slavic
 # Latin alphabets; letters beyond are left to the tokenizer (SQLite's unicode61 strips their
@@ -25,8 +25,8 @@ def fold_char(char: str) -> str:
 
 
 def _letters() -> list[str]:
-    cyrillic = set(_CYR_TO_LAT) | {c.upper() for c in _CYR_TO_LAT}
-    latin = {chr(cp) for cp in _LATIN_RANGE} | {chr(cp) for cp in _FOLD}  # maketrans: ints
+    cyrillic = set(CYRILLIC_TO_LATIN) | {c.upper() for c in CYRILLIC_TO_LATIN}
+    latin = {chr(cp) for cp in _LATIN_RANGE} | {chr(cp) for cp in UNDECOMPOSED}  # maketrans: ints
     return sorted(cyrillic | latin)
 
 

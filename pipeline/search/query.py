@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Connection, Engine, bindparam, text
 
 from pipeline.archive.types import UTCDateTime
-from pipeline.dedup.normalize import comparison_text
+from pipeline.text.fold import comparison_text
 
 
 @dataclass(frozen=True)

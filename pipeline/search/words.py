@@ -7,7 +7,7 @@ them saves the server from parsing and folding the text itself (migration 0006).
 
 from __future__ import annotations
 
-from pipeline.dedup.normalize import comparison_text
+from pipeline.text.fold import comparison_text
 
 # As in migrations 0003 and 0006: a tsvector must stay under 1 MB, a lexeme under 2,048 bytes.
 SEARCH_CHARS = 200_000

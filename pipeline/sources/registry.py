@@ -2,12 +2,11 @@
 
 The registry is a data file (``outlets.toml`` beside this module) listing real Balkan outlets with
 their feeds and language/script priors. ``NEWS_SOURCES`` may point at another TOML file of the same
-shape, or say ``newsroom:<base url>`` to use the offline newsroom's invented outlets instead.
+shape.
 """
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,10 +85,8 @@ def parse_registry(text: str) -> Registry:
 
 
 def load_registry(source: str | None = None) -> Registry:
-    """Load the registry named by ``source`` (or ``NEWS_SOURCES``; default: the packaged file)."""
-    source = source or os.environ.get("NEWS_SOURCES") or str(DEFAULT_REGISTRY)
-    if source.startswith("newsroom:"):
-        from pipeline.newsroom.catalog import newsroom_registry
+    """Load the registry file ``source``; None: the packaged file.
 
-        return newsroom_registry(source.removeprefix("newsroom:"))
-    return parse_registry(Path(source).read_text(encoding="utf-8"))
+    Callers pass ``Settings.sources`` (``NEWS_SOURCES``, read in pipeline.config).
+    """
+    return parse_registry(Path(source or DEFAULT_REGISTRY).read_text(encoding="utf-8"))

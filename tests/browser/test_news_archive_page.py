@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import Settings
-from pipeline.ingest import ingest_once
+from pipeline.flows.ingest import ingest_once
 from pipeline.ui.db import read_only_engine
 from pipeline.ui.queries import Window, page_data
 from tests.support.airflow_env import REPO, VENV_BIN, airflow_env
@@ -44,14 +44,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _fill_archive(url: str) -> None:
-    from pipeline.newsroom import NewsroomServer
+def _fill_archive(url: str, workdir: Path) -> None:
+    from newsroom import NewsroomServer
 
     with NewsroomServer() as newsroom:
         endpoint = newsroom.base_url.removeprefix("http://")
         settings = Settings.from_env(
             archive_url=url,
-            sources=f"newsroom:{newsroom.base_url}",
+            sources=str(newsroom.write_registry(workdir / "newsroom.toml")),
             allowed_hosts=frozenset({endpoint}),
         )
         ingest_once(settings)
@@ -80,7 +80,7 @@ def api_server(tmp_path):
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} missing: apt-get install -y chromium")
     archive_url = f"sqlite:///{tmp_path / 'archive.sqlite'}"
-    _fill_archive(archive_url)
+    _fill_archive(archive_url, tmp_path)
     password = secrets.token_urlsafe(12)
     passwords = tmp_path / "passwords.json"
     passwords.write_text(json.dumps({"admin": password}))

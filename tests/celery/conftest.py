@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from newsroom import NewsroomServer
 from pipeline.archive.db import engine_for
 from pipeline.config import Settings
-from pipeline.ingest import ingest_once
-from pipeline.newsroom import NewsroomServer
+from pipeline.flows.ingest import ingest_once
 from pipeline.sources.registry import Registry
 from tests.celery.archive_state import ArchiveState, archive_state, fresh_database, registry_toml
 from tests.support.airflow_cluster import AirflowCluster, ClusterOptions

@@ -1,4 +1,4 @@
-"""Per-host politeness across workers (pipeline.coordination), as seen by the host itself."""
+"""Per-host politeness across workers (pipeline.fetch.coordination), as seen by the host itself."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import redis
 
-from pipeline.coordination import CoordinationOptions, HostSlots, LocalSlots, host_limiter
+from pipeline.fetch.coordination import CoordinationOptions, HostSlots, LocalSlots, host_limiter
 
 pytestmark = [pytest.mark.celery]
 
-# Worker processes import this module: it stays light (no pipeline.ingest, no Airflow).
+# Worker processes import this module: it stays light (no pipeline.flows.ingest, no Airflow).
 REDIS_URL = os.environ.get("NEWS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 # Each request keeps its connection open this long, so that overlapping requests do overlap.

@@ -10,7 +10,7 @@ from html import escape
 import sqlalchemy as sa
 
 from pipeline.config import Settings
-from pipeline.ingest import RunSummary, ingest_once
+from pipeline.flows.ingest import RunSummary, ingest_once
 
 GOOD_TITLES = ("Tregu i fshatit rihapet pas rindërtimit", "Nova biblioteka otvorena u Šapcu")
 

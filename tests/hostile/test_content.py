@@ -1,4 +1,4 @@
-"""hostile-inputs.md, content and volume: cases 22 to 28."""
+"""docs/hostile-inputs.md, content and volume: cases 22 to 28."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""hostile-inputs.md, encoding and text: cases 15 to 21."""
+"""docs/hostile-inputs.md, encoding and text: cases 15 to 21."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""hostile-inputs.md, transport: cases 7 to 14, end to end through ingest_once."""
+"""docs/hostile-inputs.md, transport: cases 7 to 14, end to end through ingest_once."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""hostile-inputs.md, XML: cases 1 to 6."""
+"""docs/hostile-inputs.md, XML: cases 1 to 6."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-# The analyst contract (design.md): one row per distinct article. Columns that later stages fill
+# The analyst contract (docs/analyst-contract.md): one row per distinct article. Columns that later stages fill
 # (story_id, duplicate_of, syndicated_from) are NULL until they do.
 V_ARTICLES = """
 CREATE VIEW v_articles AS

@@ -4,7 +4,7 @@ Adds ``article_daily_counts`` (articles per day, feed and language, kept by trig
 UI and ``v_daily_counts`` never scan a year of articles), the views ``v_feed_health`` and
 ``v_daily_counts``, and the search index: on PostgreSQL a generated ``search_tsv`` column with a
 GIN index (exposed to analysts as ``v_article_search``), on SQLite an FTS5 table kept by triggers.
-Both index the folded text of ``pipeline.dedup.normalize.comparison_text`` (Cyrillic transliterated,
+Both index the folded text of ``pipeline.text.fold.comparison_text`` (Cyrillic transliterated,
 diacritics and case removed), so "Vucic" finds "Vučić" and "Вучић".
 
 Revision ID: 0003
@@ -17,12 +17,70 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from pipeline.search.folding import postgres_fold_body, sqlite_fold_stages
-
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
+
+# The folding of pipeline.text.fold.comparison_text as this revision created it, frozen as
+# text: PostgreSQL's news_fold() body (argument $1) and SQLite's replace() stages (applied in
+# turn to article_search_keys.pending). Generated once by pipeline.search.folding; a change of
+# the folding needs a new revision (tests/test_migrations.py compares the two).
+PG_FOLD_BODY = (
+    "lower(translate(replace(replace(replace(replace(replace(replace(replace(replace("
+    "replace(replace(replace(replace(replace(replace(replace(replace(replace(replace("
+    "replace(replace(replace(replace(replace(replace(replace(replace(replace(replace("
+    "replace(replace(replace(replace($1, 'ß', 'ss'), 'æ', 'ae'), 'Đ', 'dj'), 'đ', 'dj"
+    "'), 'Ё', 'jo'), 'Ђ', 'dj'), 'Ѓ', 'gj'), 'Є', 'je'), 'Ѕ', 'dz'), 'Ї', 'ji'), 'Љ',"
+    " 'lj'), 'Њ', 'nj'), 'Ќ', 'kj'), 'Џ', 'dz'), 'Щ', 'sht'), 'Ь', ''), 'Ю', 'ju'), '"
+    "Я', 'ja'), 'щ', 'sht'), 'ь', ''), 'ю', 'ju'), 'я', 'ja'), 'ё', 'jo'), 'ђ', 'dj')"
+    ", 'ѓ', 'gj'), 'є', 'je'), 'ѕ', 'dz'), 'ї', 'ji'), 'љ', 'lj'), 'њ', 'nj'), 'ќ', '"
+    "kj'), 'џ', 'dz'), 'абвгдежзийклмнопрстуфхцчшъыэіјћàáâãäåçèéêëìíîïñòóôõöøùúûüýÿāă"
+    "ąćĉċčďēĕėęěĝğġģĥĩīĭįıĵķĺļľłńņňōŏőŕŗřśŝşšţťũūŭůűųŵŷźżžІЈЋАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧ"
+    "ШЪЫЭÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝĀĂĄĆĈĊČĎĒĔĖĘĚĜĞĠĢĤĨĪĬĮİĴĶĹĻĽŃŅŇŌŎŐŔŖŘŚŜŞŠŢŤŨŪŬŮŰŲŴ"
+    "ŶŸŹŻŽ', 'abvgdezzijklmnoprstufhccsayeijcaaaaaaceeeeiiiinoooooouuuuyyaaaccccdeeee"
+    "egggghiiiiijkllllnnnooorrrssssttuuuuuuwyzzzijcabvgdezzijklmnoprstufhccsayeaaaaaa"
+    "ceeeeiiiinooooouuuuyaaaccccdeeeeegggghiiiiijklllnnnooorrrssssttuuuuuuwyyzzz'))"
+)
+SQLITE_FOLD_STAGES = (
+    (
+        "replace(replace(replace(replace(replace(replace(replace(replace(replace(replace("
+        "replace(replace(replace(replace(replace(replace(replace(replace(replace(replace("
+        "pending, 'ß', 'ss'), 'æ', 'ae'), 'ø', 'o'), 'Đ', 'dj'), 'đ', 'dj'), 'ı', 'i'), '"
+        "ł', 'l'), 'Ё', 'jo'), 'Ђ', 'dj'), 'Ѓ', 'gj'), 'Є', 'je'), 'Ѕ', 'dz'), 'І', 'i'),"
+        " 'Ї', 'ji'), 'Ј', 'j'), 'Љ', 'lj'), 'Њ', 'nj'), 'Ћ', 'c'), 'Ќ', 'kj'), 'Џ', 'dz'"
+        ")"
+    ),
+    (
+        "replace(replace(replace(replace(replace(replace(replace(replace(replace(replace("
+        "replace(replace(replace(replace(replace(replace(replace(replace(replace(replace("
+        "pending, 'А', 'a'), 'Б', 'b'), 'В', 'v'), 'Г', 'g'), 'Д', 'd'), 'Е', 'e'), 'Ж', "
+        "'z'), 'З', 'z'), 'И', 'i'), 'Й', 'j'), 'К', 'k'), 'Л', 'l'), 'М', 'm'), 'Н', 'n'"
+        "), 'О', 'o'), 'П', 'p'), 'Р', 'r'), 'С', 's'), 'Т', 't'), 'У', 'u')"
+    ),
+    (
+        "replace(replace(replace(replace(replace(replace(replace(replace(replace(replace("
+        "replace(replace(replace(replace(replace(replace(replace(replace(replace(replace("
+        "pending, 'Ф', 'f'), 'Х', 'h'), 'Ц', 'c'), 'Ч', 'c'), 'Ш', 's'), 'Щ', 'sht'), 'Ъ'"
+        ", 'a'), 'Ы', 'y'), 'Ь', ''), 'Э', 'e'), 'Ю', 'ju'), 'Я', 'ja'), 'а', 'a'), 'б', "
+        "'b'), 'в', 'v'), 'г', 'g'), 'д', 'd'), 'е', 'e'), 'ж', 'z'), 'з', 'z')"
+    ),
+    (
+        "replace(replace(replace(replace(replace(replace(replace(replace(replace(replace("
+        "replace(replace(replace(replace(replace(replace(replace(replace(replace(replace("
+        "pending, 'и', 'i'), 'й', 'j'), 'к', 'k'), 'л', 'l'), 'м', 'm'), 'н', 'n'), 'о', "
+        "'o'), 'п', 'p'), 'р', 'r'), 'с', 's'), 'т', 't'), 'у', 'u'), 'ф', 'f'), 'х', 'h'"
+        "), 'ц', 'c'), 'ч', 'c'), 'ш', 's'), 'щ', 'sht'), 'ъ', 'a'), 'ы', 'y')"
+    ),
+    (
+        "replace(replace(replace(replace(replace(replace(replace(replace(replace(replace("
+        "replace(replace(replace(replace(replace(replace(replace(pending, 'ь', ''), 'э', "
+        "'e'), 'ю', 'ju'), 'я', 'ja'), 'ё', 'jo'), 'ђ', 'dj'), 'ѓ', 'gj'), 'є', 'je'), 'ѕ"
+        "', 'dz'), 'і', 'i'), 'ї', 'ji'), 'ј', 'j'), 'љ', 'lj'), 'њ', 'nj'), 'ћ', 'c'), '"
+        "ќ', 'kj'), 'џ', 'dz')"
+    ),
+)
+
 
 # --- daily counts -------------------------------------------------------------------------------
 # The day of an article is the UTC day of its publication, or of its first sighting when the feed
@@ -195,7 +253,7 @@ def _upgrade_postgresql() -> None:
         op.execute(statement)
     op.execute(
         "CREATE FUNCTION news_fold(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE "
-        f"AS $$ SELECT {postgres_fold_body('$1')} $$"
+        f"AS $$ SELECT {PG_FOLD_BODY} $$"
     )
     op.execute(_PG_SEARCH_VECTOR)
     op.execute(
@@ -211,7 +269,7 @@ def _sqlite_fold_into_pending(where: str) -> str:
     """Statements folding ``article_search_keys.pending`` in place, stage by stage."""
     return "".join(
         f"UPDATE article_search_keys SET pending = {stage} WHERE {where};\n"
-        for stage in sqlite_fold_stages("pending")
+        for stage in SQLITE_FOLD_STAGES
     )
 
 

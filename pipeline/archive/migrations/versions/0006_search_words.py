@@ -3,7 +3,7 @@
 On PostgreSQL, 0003 made ``search_tsv`` a generated column: the server parsed and folded every
 article's text on insert, about 1 ms of server CPU per 3,000-character article, as much as all
 the rest of the processing path. The loader already holds the folded text
-(``pipeline.dedup.normalize.comparison_text``), so it now sends the distinct words and the server
+(``pipeline.text.fold.comparison_text``), so it now sends the distinct words and the server
 only builds the vector from them (``array_to_tsvector``: about 30 µs per article). The lexemes are
 exactly the words a query is split into (``pipeline.search.query.query_terms``), so a query word
 matches a document word as before.

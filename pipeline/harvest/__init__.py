@@ -1,1 +1,0 @@
-"""History for backfills: WordPress date archives, paged feeds and news sitemaps."""
