@@ -10,7 +10,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 AIRFLOW_HOME ?= $(abspath data/airflow)
 NEWSROOM_PORT ?= 8765
 
-.PHONY: install run demo test test-fast lint format bench clean
+.PHONY: install run demo test test-fast lint format bench clean fuzz
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -46,6 +46,12 @@ format: install
 # EVALDATA=DIR also runs the evaluations on third-party data kept outside the repository.
 bench: install
 	$(BIN)/python -m bench $(if $(EVALDATA),--evaldata $(EVALDATA))
+
+# A long fuzz run of the feed pipeline: prints executions, coverage and crashes; each crash is
+# written to tests/data/fuzz/, which `make test` replays.
+FUZZ_EXAMPLES ?= 5000
+fuzz: install
+	$(BIN)/python -m tests.test_fuzz_feeds --examples $(FUZZ_EXAMPLES)
 
 clean:
 	rm -rf data/airflow data/airflow-demo .pytest_cache

@@ -80,6 +80,20 @@ OURS = [
         ["--days", "2", "--feeds", "10"],
         ["--days", "30", "--feeds", "100"],
     ),
+    _ours(
+        "adaptive_polling",
+        "bench.adaptive_polling",
+        "requests/day adaptive polling saves vs every 15 min, and the delay it adds",
+        ["--feeds", "200", "--days", "7"],
+        ["--feeds", "1000", "--days", "14"],
+    ),
+    _ours(
+        "entities",
+        "bench.entities_eval",
+        "entity stage: mention and name-query precision/recall, CPU per article",
+        ["--newsroom", "500"],
+        ["--newsroom", "5000"],
+    ),
 ]
 
 

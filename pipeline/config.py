@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
-DEFAULT_ARCHIVE_URL = "sqlite:///data/archive.sqlite"
+# The project's data folder, resolved from this file (the repository root's data/), so that a
+# command run from any folder reads and writes one archive, never a new one beside the caller.
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_ARCHIVE_URL = f"sqlite:///{DATA_DIR / 'archive.sqlite'}"
 DEFAULT_USER_AGENT = "BalkanNewsArchive/0.1 (+https://github.com/balkan-news-archive/archive; feeds@balkan-news.invalid)"
 # Defaults other modules' options repeat as their own (fetch politeness, language, maintenance).
 DEFAULT_HOST_SPACING_S = 0.5
@@ -125,3 +129,9 @@ class Settings:
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **clean)
+
+
+def secret_from_env(variable: str) -> str | None:
+    """A secret from the variable a user names on the command line (a secret store's, say), so
+    that this module stays the one place the environment is read."""
+    return os.environ.get(variable) or None

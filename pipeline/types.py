@@ -42,6 +42,8 @@ class Article:
     syndicated_from: str | None = None
     story_id: str | None = None
     duplicate_of: str | None = None
+    # The modified time the outlet published (atom:updated, article:modified_time), when sane.
+    updated_at: datetime | None = None
     # Derived, not columns.
     # The text is a feed's summary only: it never replaces a fuller stored text of the article.
     partial: bool = False
@@ -49,6 +51,11 @@ class Article:
     folded: dict[str, str] | None = None
     # What dedup and the search index read (pipeline.dedup.compare.Compared), computed once.
     compared: Any = None
+    # The entities the article mentions (pipeline.entities.Mention), set with the language.
+    mentions: Any = None
+    # When this sighting's capture was fetched (``first_seen_at`` becomes the article's first
+    # sighting once loaded); orders the article's versions (pipeline.flows.versions).
+    sighted_at: datetime | None = None
 
     def columns(self) -> dict[str, Any]:
         """The row as storage takes it: column name -> value."""
@@ -59,5 +66,5 @@ class Article:
         return self.language is not None
 
 
-DERIVED = ("partial", "folded", "compared")
+DERIVED = ("partial", "folded", "compared", "mentions", "sighted_at")
 COLUMNS = tuple(f.name for f in fields(Article) if f.name not in DERIVED)

@@ -14,5 +14,6 @@ ALTER ROLE :"role" SET default_transaction_read_only = on;
 GRANT CONNECT ON DATABASE :"DBNAME" TO :"role";
 GRANT USAGE ON SCHEMA public TO :"role";
 REVOKE CREATE ON SCHEMA public FROM :"role";
-GRANT SELECT ON v_articles, v_stories, v_feed_health, v_daily_counts, v_coverage, v_article_search
+GRANT SELECT ON v_articles, v_stories, v_feed_health, v_daily_counts, v_coverage, v_article_search,
+    v_article_versions, v_mentions, v_mention_daily
     TO :"role";

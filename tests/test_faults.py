@@ -413,3 +413,55 @@ def test_read_only_archive_fails_the_load_loudly_and_writes_nothing(newsroom, re
 def _feed_ids(engine: sa.Engine) -> list[int]:
     with engine.connect() as c:
         return c.exec_driver_sql("SELECT id FROM feeds ORDER BY id").scalars().all()
+
+
+# --- The archive's disk full, and an analyst's lock (SQLite: tests/hostile/test_storage_faults.py)
+
+
+def _fill_disk(path: Path) -> None:
+    """Write ``path`` until the disk it is on has no byte left."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT)
+    try:
+        for size in (1 << 20, 65536, 4096, 512, 1):
+            with contextlib.suppress(OSError):
+                while os.write(descriptor, b"\0" * size):
+                    pass
+    finally:
+        os.close(descriptor)
+
+
+def test_a_full_disk_fails_the_load_cleanly_and_the_next_run_catches_up(newsroom, reference):
+    """The archive database lives in a tablespace on a 64 MiB tmpfs of a private server (its
+    WAL stays on the server's own disk); the disk fills between the fetches and the load."""
+    with private_postgres() as pg:
+        disk = pg.root / "disk"
+        disk.mkdir()
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(disk)], check=True)
+        admin = sa.create_engine(pg.url(), isolation_level="AUTOCOMMIT")
+        filler = disk / "filler"
+        try:
+            shutil.chown(disk, "postgres", "postgres")
+            with admin.connect() as c:
+                c.exec_driver_sql(f"CREATE TABLESPACE small LOCATION '{disk}'")
+                c.exec_driver_sql("CREATE DATABASE archive TABLESPACE small")
+            url = pg.url("archive")
+            settings = _settings(newsroom, url)
+            engine, captures = _fetch_all(settings)
+            try:
+                _fill_disk(filler)
+                with pytest.raises(sa.exc.OperationalError, match="No space left on device"):
+                    process_captures(engine, captures, settings)
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    filler.unlink()
+            engine.dispose()
+            _nothing_claims_processed(url)
+            process_captures(engine, captures, settings)  # space is back: the retry
+            engine.dispose()
+            assert_same_archive(url, reference)
+        finally:
+            with contextlib.suppress(sa.exc.DBAPIError), admin.connect() as c:
+                c.exec_driver_sql("DROP DATABASE IF EXISTS archive WITH (FORCE)")
+                c.exec_driver_sql("DROP TABLESPACE IF EXISTS small")
+            admin.dispose()
+            subprocess.run(["umount", "-l", str(disk)], check=False)

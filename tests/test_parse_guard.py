@@ -93,7 +93,9 @@ def test_nesting_is_limited_and_text_kept():
     [
         (b"", "empty_body"),
         (b"   \n", "empty_body"),
-        (b'{"version": "https://jsonfeed.org/version/1.1", "items": []}', "unsupported_format"),
+        # JSON Feed is read (tests/test_json_feed.py); other JSON is not a feed format we know.
+        (b'{"data": [], "items": []}', "unsupported_format"),
+        (b"[1, 2, 3]", "unsupported_format"),
         (b"<!DOCTYPE html><html><body>x</body></html>", "not_a_feed"),
         (b"samo obican tekst", "not_a_feed"),
         (b"<nije><feed", "parse_error"),

@@ -8,14 +8,13 @@ an existing role gets its password and grants set again. Re-run it after a migra
 from __future__ import annotations
 
 import argparse
-import os
 import re
 from pathlib import Path
 
 from sqlalchemy import Connection, text
 
 from pipeline.archive.db import make_engine
-from pipeline.config import Settings
+from pipeline.config import Settings, secret_from_env
 
 SQL_FILE = Path(__file__).resolve().parents[2] / "sql" / "analyst_role.sql"
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -73,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env(archive_url=args.db)
     if args.password_env:
         # Another variable named on the command line (a secret store's, say).
-        password = os.environ.get(args.password_env)
+        password = secret_from_env(args.password_env)
     else:
         password = settings.analyst_password
     if not password:

@@ -6,23 +6,38 @@ from __future__ import annotations
 from sqlalchemy import Connection, String, func, select, update
 
 from pipeline.archive.bulk import in_values, staged_upsert
-from pipeline.archive.models import ArticleRow, QuarantineRow
+from pipeline.archive.models import ArticleRow, ArticleVersionRow, QuarantineRow
 from pipeline.archive.upsert import dedupe_batch, upsert
 
 ARTICLES = ArticleRow.__table__
 QUARANTINE = QuarantineRow.__table__
+VERSIONS = ArticleVersionRow.__table__
 
 # Columns a re-run may correct. Identity (outlet, feed, url, guid), first sighting and story links
 # are fixed when the article is first stored.
 UPDATABLE = (
     "title", "summary", "body_text", "body_html", "section", "authors", "published_at",
     "published_raw", "date_flag", "language", "script", "language_confidence", "content_hash",
-    "syndicated_from",
+    "syndicated_from", "updated_at",
 )  # fmt: skip
 
 
+def _newest_version(column):
+    """The newest stored version's ``column`` (by first sighting), one index probe per article."""
+    v = VERSIONS.c
+    return (
+        select(column)
+        .where(v.article_id == ARTICLES.c.id)
+        .order_by(v.seen_at.desc(), v.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def existing(connection: Connection, ids: list[str]) -> dict[str, tuple]:
-    """(id, first_seen_at, length of body_text, content_hash) of the stored articles."""
+    """(id, first_seen_at, length of body_text, content_hash, newest version's text hash and
+    first sighting, updated_at) of the stored articles; the version's are None for an article
+    without versions."""
     found: dict[str, tuple] = {}
     for condition in in_values(connection, ARTICLES.c.id, ids, String):
         query = select(
@@ -30,6 +45,9 @@ def existing(connection: Connection, ids: list[str]) -> dict[str, tuple]:
             ARTICLES.c.first_seen_at,
             func.coalesce(func.length(ARTICLES.c.body_text), 0),
             ARTICLES.c.content_hash,
+            _newest_version(VERSIONS.c.text_hash),
+            _newest_version(VERSIONS.c.seen_at),
+            ARTICLES.c.updated_at,
         ).where(condition)
         found.update((r[0], tuple(r)) for r in connection.execute(query))
     return found

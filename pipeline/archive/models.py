@@ -72,6 +72,18 @@ class FeedRow(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     last_body_sha256: Mapped[str | None] = mapped_column(String(64))
     last_unconditional_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Rhythm and operators' state (migration 0011; pipeline.fetch.schedule, flows.feed_states).
+    declared_poll_s: Mapped[float | None] = mapped_column(Float)
+    declared_poll_reason: Mapped[str | None] = mapped_column(String(80))
+    http_poll_s: Mapped[float | None] = mapped_column(Float)
+    http_poll_reason: Mapped[str | None] = mapped_column(String(80))
+    typical_gap_s: Mapped[float | None] = mapped_column(Float)
+    newest_item_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    poll_every_s: Mapped[float | None] = mapped_column(Float)
+    poll_reason: Mapped[str | None] = mapped_column(String(200))
+    ops_state: Mapped[str | None] = mapped_column(String(20))
+    ops_state_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ops_state_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class CaptureBodyRow(Base):
@@ -170,6 +182,8 @@ class ArticleRow(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_raw: Mapped[str | None] = mapped_column(String(200))
     date_flag: Mapped[str | None] = mapped_column(String(40))
+    # The modified time the outlet published, when sane (migration 0009).
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     language: Mapped[str | None] = mapped_column(String(35))
     script: Mapped[str | None] = mapped_column(String(4))
@@ -179,6 +193,27 @@ class ArticleRow(Base):
     duplicate_of: Mapped[str | None] = mapped_column(String(32))
     syndicated_from: Mapped[str | None] = mapped_column(String(200))
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+
+
+class ArticleVersionRow(Base):
+    """A substantive version of an article (migration 0009): written once, never rewritten."""
+
+    __tablename__ = "article_versions"
+    __table_args__ = (
+        UniqueConstraint("article_id", "text_hash", name="uq_article_versions_text"),
+        Index("ix_article_versions_seen", "article_id", "seen_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"))
+    # pipeline.clean.changes.version_hash of the cleaned title and text.
+    text_hash: Mapped[str] = mapped_column(String(64))
+    # Fetch time of the capture that first showed this text.
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    title: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str | None] = mapped_column(Text)
+    # What changed against the previous version (pipeline.clean.changes.summarise_change).
+    change: Mapped[str] = mapped_column(Text)
 
 
 class QuarantineRow(Base):
@@ -244,3 +279,43 @@ class CoverageDailyRow(Base):
     earliest_published: Mapped[datetime | None] = mapped_column(UTCDateTime())
     latest_published: Mapped[datetime | None] = mapped_column(UTCDateTime())
     gap: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class EntityRow(Base):
+    """A named entity (person, place, organization, other), by its matching key
+    (pipeline.entities.keys): the gazetteer's label, or the name as first written."""
+
+    __tablename__ = "entities"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MentionRow(Base):
+    """An article names an entity ``count`` times as ``surface`` (the text as written)."""
+
+    __tablename__ = "mentions"
+    __table_args__ = (Index("ix_mentions_entity", "entity_key", "article_id"),)
+
+    article_id: Mapped[str] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    entity_key: Mapped[str] = mapped_column(ForeignKey("entities.key"), primary_key=True)
+    surface: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class MentionSourceRow(Base):
+    """Which text of an article its mentions were extracted from, and by which extractor
+    version: a reload of the same text with the same extractor writes nothing."""
+
+    __tablename__ = "mention_sources"
+
+    article_id: Mapped[str] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    content_hash: Mapped[str] = mapped_column(String(64))
+    extractor: Mapped[int] = mapped_column(Integer)
+    extracted_at: Mapped[datetime] = mapped_column(UTCDateTime())

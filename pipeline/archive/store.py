@@ -82,6 +82,7 @@ def sync_registry(connection: Connection, registry: Registry) -> int:
             "kind": feed.kind,
             "verified": feed.verified,
             "active": True,
+            "poll_every_s": feed.poll_every_s,
         }
         for outlet, feed in registry.feeds()
     ]
@@ -90,7 +91,7 @@ def sync_registry(connection: Connection, registry: Registry) -> int:
         FEEDS,
         feed_rows,
         ["url"],
-        ["outlet_id", "language", "section", "kind", "verified", "active"],
+        ["outlet_id", "language", "section", "kind", "verified", "active", "poll_every_s"],
     )
     return len(feed_rows)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 # Canonical names for agencies and services that Balkan outlets credit under several spellings.
 _ALIASES = {
@@ -22,6 +23,7 @@ _ALIASES = {
     "aa": "Anadolu", "kosovapress": "KosovaPress", "kallxo": "Kallxo", "n1": "N1", "dpa": "dpa",
     "ata": "ATA", "srna": "Srna", "срна": "Srna", "kim radio": "KiM radio", "dw": "DW",
     "deutsche welle": "DW", "kp": "KosovaPress", "bta": "BTA", "бта": "BTA", "cna": "CNA",
+    "bbc news": "BBC",
 }  # fmt: skip
 _NAME = r"[^\W\d_][\w .,&'/-]{0,60}?"
 # Whole-paragraph credit lines, e.g. "Izvor: BBC News na srpskom", "Marrë nga: VOA".
@@ -160,3 +162,64 @@ def split_credits(paragraphs: list[str]) -> Credited:
 def syndication_source(text: str) -> str | None:
     """The outlet or agency a text credits, or None."""
     return split_credits(text.split("\n\n")).source if text else None
+
+
+# Where each known source publishes itself: its own items never credit it as a source.
+_HOMES = {
+    "VOA": ("voanews.com", "zeriamerikes.com", "glasamerike.net"),
+    "Reuters": ("reuters.com",), "AP": ("apnews.com", "ap.org"), "AFP": ("afp.com",),
+    "Beta": ("beta.rs",), "Tanjug": ("tanjug.rs",), "Fena": ("fena.ba",), "Hina": ("hina.hr",),
+    "MIA": ("mia.mk",), "BBC": ("bbc.com", "bbc.co.uk", "bbci.co.uk"),
+    "BBC News na srpskom": ("bbc.com", "bbc.co.uk"),
+    "REL": ("evropaelire.org",), "RFE/RL": ("slobodnaevropa.org", "rferl.org", "slobodnaevropa.mk"),
+    "Anadolu": ("aa.com.tr",), "KosovaPress": ("kosovapress.com",), "Kallxo": ("kallxo.com",),
+    "N1": ("n1info.rs", "n1info.ba", "n1info.hr", "n1info.si"), "dpa": ("dpa.com",),
+    "ATA": ("ata.gov.al",), "Srna": ("srna.rs",), "KiM radio": ("kimradio.net",),
+    "DW": ("dw.com",), "BTA": ("bta.bg",), "CNA": ("cna.al",),
+}  # fmt: skip
+# Names a URL path may carry as a whole segment ("/bbc-news/", "/reuters/"): short aliases such as
+# "ap", "aa", "kp" or "rel" are ordinary words or abbreviations in paths, so they do not count.
+_PATH_NAMES = {
+    alias.replace(" ", "-"): name
+    for alias, name in _ALIASES.items()
+    if (len(alias) >= 4 or alias in {"bbc", "voa", "afp", "dpa"}) and alias.isascii()
+}
+
+
+def _known(name: str | None) -> str | None:
+    """The canonical name of a known outlet or agency ``name`` is, bracketed or not."""
+    if not name:
+        return None
+    return _ALIASES.get(name.strip(" ()[]/.,:;-–—").lower())
+
+
+def _publishes_itself(source: str, site_url: str | None) -> bool:
+    host = (urlsplit(site_url).hostname or "").lower() if site_url else ""
+    return any(host == home or host.endswith("." + home) for home in _HOMES.get(source, ()))
+
+
+def metadata_source(
+    authors: list[str],
+    categories: list[str],
+    url: str | None,
+    source_name: str | None,
+    site_url: str | None,
+) -> str | None:
+    """The known outlet or agency an item's metadata credits, or None.
+
+    In order: the item's ``<source>`` element, an author field that is only a source's name
+    ("(BBC)", "Reuters"), a category naming one, a path segment of its URL ("/bbc-news/"). Only
+    known names count (an author is a person unless the alias table knows the name), and never
+    the source whose own site ``site_url`` is (BBC's items do not credit BBC)."""
+    path = urlsplit(url).path if url else ""
+    segments = [segment.lower() for segment in path.split("/") if segment][:-1]  # not the slug
+    found = (
+        _known(source_name),
+        *(_known(author) for author in authors),
+        *(_known(category) for category in categories),
+        *(_PATH_NAMES.get(segment) for segment in segments),
+    )
+    for source in found:
+        if source and not _publishes_itself(source, site_url):
+            return source
+    return None

@@ -160,10 +160,52 @@ def parse_localized(raw: str | None) -> datetime | None:
     return _build(year, month, day, _time_of(raw), raw)
 
 
+# The ISO 8601 / W3C form and the RFC 822 form, read only to check their fields are in range.
+_ISO_FIELDS = re.compile(
+    r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?"
+)
+_RFC822_FIELDS = re.compile(
+    r"^\s*(?:[A-Za-z]+,?\s*)?(\d{1,2})\s+[A-Za-z]+\.?\s+(\d{2,4})"
+    r"(?:\s+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?"
+)
+
+
+def _in_range(year: int, month: int, day: int, hour: int, minute: int, second: int) -> bool:
+    try:
+        datetime(year, month, day, hour, minute, min(second, 59))  # 60: a leap second
+    except ValueError:
+        return False
+    return second <= 60
+
+
+def impossible_fields(raw: str | None) -> bool:
+    """True when ``raw`` is an ISO 8601 or RFC 822 date with a field out of range (month 13,
+    day 45, 25:61). feedparser normalises such a date by rolling over (2025-13-45 becomes
+    2026-01-01): its struct_time cannot tell, so the raw string is checked."""
+    if not raw:
+        return False
+    text = raw[:MAX_RAW_CHARS]
+    match = _ISO_FIELDS.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.group(1, 2, 3))
+        hms = (int(g or 0) for g in match.group(4, 5, 6))
+        return not _in_range(year, month, day, *hms)
+    match = _RFC822_FIELDS.match(text)
+    if match:
+        day, year = int(match.group(1)), int(match.group(2))
+        hms = [int(g or 0) for g in match.group(3, 4, 5)]
+        # The month's name is checked by the readers; the day against the longest month.
+        return not (1 <= day <= 31 and hms[0] <= 23 and hms[1] <= 59 and hms[2] <= 60)
+    return False
+
+
 def resolve_published(
     parsed: datetime | None, raw: str | None, *, seen_at: datetime
 ) -> ResolvedDate:
-    """A sane publication date, or ``seen_at`` with a flag; ``raw`` is always kept."""
+    """A sane publication date, or ``seen_at`` with a flag; ``raw`` is always kept. A date
+    with a field out of range is ``unparsable``, never rolled over into another date."""
+    if impossible_fields(raw):
+        return ResolvedDate(seen_at, raw, "unparsable")
     if parsed is None and raw:
         try:
             parsed = parse_localized(raw)
@@ -176,6 +218,15 @@ def resolve_published(
     if parsed < EARLIEST_PLAUSIBLE:
         return ResolvedDate(seen_at, raw, "too_old")
     return ResolvedDate(parsed, raw, None)
+
+
+def resolve_updated(
+    parsed: datetime | None, raw: str | None, *, seen_at: datetime
+) -> datetime | None:
+    """The modified time an item gives, under the sanity rules of ``resolve_published``; None
+    when it is missing or not sane (an optional date has no fallback)."""
+    resolved = resolve_published(parsed, raw, seen_at=seen_at)
+    return None if resolved.flag is not None else resolved.value
 
 
 def published_day(entry: Entry) -> date | None:

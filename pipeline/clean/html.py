@@ -12,6 +12,7 @@ import html as html_lib
 import re
 import threading
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import nh3
 from lxml import etree
@@ -123,6 +124,19 @@ class CleanHtml:
         return "\n\n".join(self.paragraphs)
 
 
+# What is left of a scheme hidden behind a character reference once a parser resolved the link
+# as relative ("javascript&colon;x" -> "https://site/feed/javascript:x"): a made-up link, dropped.
+_SCHEME_IN_PATH = re.compile(
+    r"(?:^|/)\s*(?:java|vb|live)script\s*(?::|&colon|&#0*58|&#x0*3a)|(?:^|/)data:", re.IGNORECASE
+)
+
+
+def _link_filter(tag: str, attribute: str, value: str) -> str | None:
+    if attribute in ("href", "src") and _SCHEME_IN_PATH.search(value):
+        return None
+    return value
+
+
 def sanitize_html(html: str | None) -> str:
     """Allowlisted HTML with only http(s) links; sanitising the result again changes nothing."""
     if not html:
@@ -131,6 +145,7 @@ def sanitize_html(html: str | None) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_link_filter,
         url_schemes={"http", "https"},
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
@@ -376,7 +391,8 @@ class _Markup:
     def _attribute(self, tag: str, name: str, value: str | None) -> str:
         value = value or ""
         if name == "href" and tag == "a":
-            self.ok = self.ok and bool(_SIMPLE_URL.match(value))
+            simple = _SIMPLE_URL.match(value) and not _SCHEME_IN_PATH.search(value)
+            self.ok = self.ok and bool(simple)
         elif name not in ("lang", "title"):
             return ""  # removed by the sanitiser
         if "<" in value or ">" in value:
@@ -455,6 +471,45 @@ def _strip_repeats(walk: _Walk) -> list[_Block]:
     return removed
 
 
+# A republication footer is one short paragraph; longer ones are text that happens to link home.
+_FOOTER_MAX_CHARS = 400
+
+
+def _link_key(url: str) -> tuple[str, str, str] | None:
+    """(host without www., path without its final slash, query) of an http(s) URL: the same
+    page whatever its scheme, fragment or trailing slash."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        return None
+    host = parts.hostname.lower().removeprefix("www.")
+    return host, parts.path.rstrip("/"), parts.query
+
+
+def _republication_footer(
+    walk: _Walk, removed: list[_Block], item_url: str | None, site_root: str | None
+) -> _Block | None:
+    """The article's last paragraph when it links to the item's own URL and to the site's home
+    page: WordPress's "The post X appeared first on Y" footer, in whatever language the outlet's
+    theme writes it. Found by its links, so it is caught from an outlet's first item on, before
+    learned boilerplate (pipeline.clean.boilerplate) has seen it repeat."""
+    item = _link_key(item_url) if item_url else None
+    if item is None:
+        return None
+    root = _link_key(site_root) if site_root else (item[0], "", "")
+    gone = {id(block) for block in removed}
+    last = None
+    for block in _leaves(walk):
+        if id(block) not in gone and clean_line(_block_text(walk, block)):
+            last = block
+    if last is None or len(clean_line(_block_text(walk, last))) > _FOOTER_MAX_CHARS:
+        return None
+    links = {_link_key(a.get("href") or "") for a in last.element.iter("a")}
+    return last if item in links and root in links else None
+
+
 def _visible_text(walk: _Walk, removed: list[_Block]) -> str:
     if not removed:
         return "".join(walk.pieces)
@@ -506,7 +561,9 @@ def _unparsed(html: str, with_html: bool) -> CleanHtml:
     return CleanHtml(_plain_html(paragraphs) if with_html else "", paragraphs, folded)
 
 
-def _clean(html: str | None, with_html: bool) -> CleanHtml:
+def _clean(
+    html: str | None, with_html: bool, item_url: str | None = None, site_root: str | None = None
+) -> CleanHtml:
     if not html:
         return CleanHtml("", [])
     html = html[:MAX_INPUT_CHARS]
@@ -521,6 +578,9 @@ def _clean(html: str | None, with_html: bool) -> CleanHtml:
         return _unparsed(html, with_html)
     walk = _Walk(body, edit=with_html)
     removed = _strip_repeats(walk)
+    footer = _republication_footer(walk, removed, item_url, site_root)
+    if footer is not None:
+        removed.append(footer)  # the last leaf: document order holds
     markup = ""
     if with_html:
         written = walk.markup.html(removed, html) if walk.markup else None
@@ -532,13 +592,21 @@ def _clean(html: str | None, with_html: bool) -> CleanHtml:
             markup = sanitize_html(_inner_html(body))
     # Whitespace around the blocks says nothing, and removing a block moves it: without it, the
     # same text could be stored with markup that differs only there, depending on which
-    # sighting of an article was loaded last.
+    # sighting of an article was loaded last. A control character a reference made (&#x81;)
+    # reaches the sanitiser's output as a character: it goes, as from the text.
+    markup = _CONTROL_CHARACTER.sub("", markup)
     return CleanHtml(markup.strip(), *_paragraphs(_visible_text(walk, removed)))
 
 
-def clean_html(html: str | None) -> CleanHtml:
-    """One parse: furniture and repeated paragraphs out, then sanitised HTML and plain text."""
-    return _clean(html, with_html=True)
+def clean_html(
+    html: str | None, item_url: str | None = None, site_root: str | None = None
+) -> CleanHtml:
+    """One parse: furniture and repeated paragraphs out, then sanitised HTML and plain text.
+
+    With ``item_url`` (the item's own link), a last paragraph linking to it and to the site's
+    home page (``site_root``; by default the root of the item's host) is a republication footer
+    and goes too."""
+    return _clean(html, with_html=True, item_url=item_url, site_root=site_root)
 
 
 def _escape(text: str) -> str:

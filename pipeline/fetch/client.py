@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+from aiohttp.http_exceptions import HttpProcessingError
 from multidict import CIMultiDictProxy
 
 from pipeline.config import Settings
@@ -27,6 +28,7 @@ from pipeline.fetch.connector import guarded_connector
 from pipeline.fetch.errors import FetchError, classify_exception
 from pipeline.fetch.guard import AddressPolicy
 from pipeline.fetch.politeness import (
+    MAX_ROBOTS_BYTES,
     PROCESS_MEMORY,
     HostLimiter,
     PolitenessMemory,
@@ -151,26 +153,59 @@ class _Inflater:
             raise FetchError("protocol", f"corrupt {self.coding} body: {exc}") from exc
 
 
-async def _read_capped(response: aiohttp.ClientResponse, max_bytes: int) -> bytes:
-    inflater = _Inflater(response.headers.get("content-encoding"))
+class _Cut(Exception):
+    """The cap reached by a caller that keeps the first bytes (robots.txt)."""
+
+
+async def _read_capped(
+    response: aiohttp.ClientResponse, max_bytes: int, *, keep_head: bool = False
+) -> bytes:
+    """The body, inflated, at most ``max_bytes``: over that a ``too_large`` error, or with
+    ``keep_head`` its first ``max_bytes`` (the rest is not read)."""
     chunks: list[bytes] = []
+    try:
+        await _read_chunks(response, max_bytes, chunks)
+    except _Cut:
+        if not keep_head:
+            raise FetchError("too_large", f"body exceeds {max_bytes} bytes") from None
+        return b"".join(chunks)[:max_bytes]
+    return b"".join(chunks)
+
+
+async def _read_chunks(response: aiohttp.ClientResponse, max_bytes: int, chunks: list) -> None:
+    inflater = _Inflater(response.headers.get("content-encoding"))
     size = 0
     # The session does not decompress: these are the bytes as sent, less any chunked framing.
     async for raw in response.content.iter_chunked(CHUNK):
         # The cap counts inflated bytes, and a gzip bomb is never inflated past it.
         chunk = inflater.feed(raw, max_bytes - size + 1)
         size += len(chunk)
-        if size > max_bytes:
-            raise FetchError("too_large", f"body exceeds {max_bytes} bytes")
         chunks.append(chunk)
+        if size > max_bytes:
+            raise _Cut
         z = getattr(inflater, "_z", None)
         while z is not None and z.unconsumed_tail:
             chunk = z.decompress(z.unconsumed_tail, max_bytes - size + 1)
             size += len(chunk)
-            if size > max_bytes:
-                raise FetchError("too_large", f"body exceeds {max_bytes} bytes")
             chunks.append(chunk)
-    return b"".join(chunks)
+            if size > max_bytes:
+                raise _Cut
+
+
+def _check_framing(response: aiohttp.ClientResponse, protocol) -> None:
+    """A body longer than its Content-Length is a protocol error, whichever read the surplus
+    came in: aiohttp stops the body at the declared length and parses the surplus as the next
+    response, failing there; whether that failure reached this response (or a later one on the
+    same connection) or was dropped depended on how the bytes were split into reads. The
+    protocol keeps the parser's failure: it is looked at once the body is read."""
+    if protocol is None or "content-length" not in response.headers:
+        return
+    failure = protocol.exception()
+    if isinstance(failure, HttpProcessingError):
+        raise FetchError(
+            "protocol",
+            f"body longer than its Content-Length ({response.headers['content-length']})",
+        )
 
 
 def _error_status_class(status: int) -> str | None:
@@ -258,7 +293,8 @@ class FetchSession:
     async def _get_robots(self, url: str) -> tuple[int | None, bytes]:
         result = await self.fetch(
             url,
-            max_bytes=512 * 1024,
+            max_bytes=MAX_ROBOTS_BYTES,
+            keep_head=True,
             deadline_s=min(self.options.deadline_s, ROBOTS_DEADLINE_S),
             robots=False,
             max_redirects=2,
@@ -277,9 +313,11 @@ class FetchSession:
         deadline_s: float | None = None,
         robots: bool | None = None,
         max_redirects: int | None = None,
+        keep_head: bool = False,
     ) -> FetchResult:
         """GET ``url`` (conditionally when validators are given); never raises for the web's
-        trouble. Time waiting for the host's turn is not charged to the deadline."""
+        trouble. Time waiting for the host's turn is not charged to the deadline. ``keep_head``
+        keeps the first ``max_bytes`` of a longer body instead of failing it (robots.txt)."""
         assert self._client is not None, "use FetchSession as an async context manager"
         options = self.options
         budget = options.deadline_s if deadline_s is None else deadline_s
@@ -313,7 +351,7 @@ class FetchSession:
                     started = time.monotonic()
                     try:
                         async with asyncio.timeout(max(0.001, budget - spent)):
-                            location = await self._one_hop(current, headers, cap, result)
+                            location = await self._one_hop(current, headers, cap, result, keep_head)
                     except aiohttp.ServerTimeoutError as exc:
                         raise FetchError("timeout", f"connect timed out: {exc}") from exc
                     except TimeoutError as exc:
@@ -345,7 +383,12 @@ class FetchSession:
             raise FetchError("rate_limited", f"{host} asked to wait {remaining:.0f} s more")
 
     async def _one_hop(
-        self, url: str, headers: dict[str, str], cap: int, result: FetchResult
+        self,
+        url: str,
+        headers: dict[str, str],
+        cap: int,
+        result: FetchResult,
+        keep_head: bool = False,
     ) -> str | None:
         """One request; returns the redirect target, or None once ``result`` is filled."""
         assert self._client is not None
@@ -353,6 +396,7 @@ class FetchSession:
             if len(response.raw_headers) > MAX_HEADERS:
                 raise FetchError("protocol", f"{len(response.raw_headers)} response headers")
             status = response.status
+            protocol = response.connection.protocol if response.connection else None
             if status in REDIRECT_CODES and "location" in response.headers:
                 return response.headers["location"].strip()
             result.status = status
@@ -363,7 +407,9 @@ class FetchSession:
             if result.error_class:
                 result.error_message = _status_message(status, result.headers)
             elif status != 304:
-                result.body = await _read_capped(response, cap)
+                result.body = await _read_capped(response, cap, keep_head=keep_head)
+                if len(result.body) < cap:
+                    _check_framing(response, protocol)
             return None
 
 

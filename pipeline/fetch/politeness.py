@@ -18,8 +18,9 @@ from protego import Protego
 
 from pipeline.config import DEFAULT_HOST_SPACING_S, Settings
 
-# robots.txt files larger than this are cut (Google reads the first 500 KiB).
-MAX_ROBOTS_BYTES = 512 * 1024
+# robots.txt files larger than this are cut, never dropped: RFC 9309 (2.5) asks crawlers to
+# parse at least the first 500 KiB. Only that much is read.
+MAX_ROBOTS_BYTES = 500 * 1024
 # A Crawl-delay above this is read as this: we poll a feed a few times an hour at most.
 MAX_CRAWL_DELAY_S = 30.0
 
@@ -174,6 +175,17 @@ class HostLimiter:
 RobotsGetter = Callable[[str], Awaitable[tuple[int | None, bytes]]]
 
 
+def robots_text(body: bytes) -> str:
+    """The rules of a robots.txt body: its first ``MAX_ROBOTS_BYTES``, cut after the last whole
+    line (a rule cut in half, ``Disallow: /a`` of ``Disallow: /archive/x``, would say more than
+    the file does)."""
+    if len(body) >= MAX_ROBOTS_BYTES:
+        head = body[:MAX_ROBOTS_BYTES]
+        end = max(head.rfind(b"\n"), head.rfind(b"\r"))
+        body = head[: end + 1] if end >= 0 else b""
+    return body.decode("utf-8", errors="replace")
+
+
 class RobotsCache:
     """robots.txt per origin (RFC 9309): read once per cycle, from the files the memory was
     given (kept by an earlier cycle) or else from the origin."""
@@ -212,7 +224,7 @@ class RobotsCache:
         # because a broken robots.txt must not weigh on the feed as a hard failure.
         if status is None or not 200 <= status < 300:
             return None
-        rules = Protego.parse(body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace"))
+        rules = Protego.parse(robots_text(body))
         delay = rules.crawl_delay(self.agent)
         if delay:
             self._limiter.set_crawl_delay(host_key(origin), float(delay))

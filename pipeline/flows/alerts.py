@@ -78,3 +78,25 @@ def on_failure(context: Mapping[str, Any]) -> None:
         return
     if url:
         post_webhook(url, payload)
+
+
+def feed_state_alert(settings: Settings, change: Any) -> None:
+    """A feed entered an operators' state ("silent", "failing", "disabled", "rate_limited"):
+    logged as a warning, and posted to NEWS_ALERT_WEBHOOK when set. The one place feed-state
+    alerts leave from (``pipeline.flows.feed_states``)."""
+    text = (
+        f"News archive: feed {change.outlet} {change.feed_url} is {change.state}"
+        f" (was {change.previous or 'new'}): {change.reason}"
+    )
+    log.warning("%s", text)
+    if settings.alert_webhook:
+        payload = {
+            "text": text,
+            "feed": change.feed_url,
+            "outlet": change.outlet,
+            "state": change.state,
+            "previous": change.previous,
+            "reason": change.reason,
+            "since": change.since.isoformat(),
+        }
+        post_webhook(settings.alert_webhook, payload)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from pipeline.clean.dates import from_struct, resolve_published
+from pipeline.clean.credits import metadata_source
+from pipeline.clean.dates import from_struct, resolve_published, resolve_updated
 from pipeline.clean.html import clean_html, html_to_text
 from pipeline.clean.text import clean_line
 from pipeline.dedup.keys import article_id, content_hash
@@ -61,7 +62,7 @@ def build_article(entry: Entry, ctx: FeedContext) -> Article | Rejected:
         MAX_TITLE_CHARS,
     )
     main_html = entry.content_html or entry.summary_html
-    cleaned = clean_html(main_html)
+    cleaned = clean_html(main_html, item_url=link)
     text = truncate(cleaned.text, MAX_TEXT_CHARS)
     digest = content_hash(title, text)
     key = article_id(canonical_url=canonical, guid=guid, feed_url=ctx.feed_url, digest=digest)
@@ -101,9 +102,16 @@ def build_article(entry: Entry, ctx: FeedContext) -> Article | Rejected:
         first_seen_at=ctx.seen_at,
         content_hash=digest,
         capture_id=ctx.capture_id,
+        updated_at=resolve_updated(
+            from_struct(entry.updated_struct), entry.updated_raw, seen_at=ctx.seen_at
+        ),
         # Text from a summary only: it never replaces a fuller text of the same article
         # (pipeline.flows.load).
         partial=entry.content_html is None,
+        # Credited by the item's metadata; a credit line in the text wins (pipeline.flows.load).
+        syndicated_from=metadata_source(
+            entry.authors, entry.categories, canonical, entry.source_name, ctx.feed_url
+        ),
         # Paragraph -> its comparison text, for dedup and the search index.
         folded=dict(zip(cleaned.paragraphs, cleaned.folded, strict=True)),
     )

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime
 
-from pipeline.clean.dates import published_day
+from pipeline.clean.dates import from_struct, published_day
 from pipeline.dedup import compare
+from pipeline.fetch.schedule import poll_facts
 from pipeline.flows.article_row import FeedContext, Rejected, build_article
 from pipeline.parse.feeds import Entry, ParseError, parse_guarded
 from pipeline.parse.pages import page_entry
@@ -27,6 +28,8 @@ class CaptureRows:
     notes: list[str]  # what the parse guards noted
     rows: list[Article]
     rejected: list[dict]  # quarantine rows
+    # A live feed document's rhythm for the poll schedule (pipeline.fetch.schedule.poll_facts).
+    poll: dict | None = None
 
 
 def feed_rows(
@@ -67,7 +70,11 @@ def feed_rows(
     # What dedup and the search index read, for the rows the task's loader will store (it
     # skips the repeats): computed here, off the loader's path.
     compare.attach(fresh)
-    return CaptureRows(len(entries), ctx.language, notes, rows, rejected)
+    poll = None
+    if covers_day is None:
+        published = [from_struct(e.published_struct) for e in parsed.entries]
+        poll = poll_facts(parsed.poll_hints, published, datetime.now(UTC))
+    return CaptureRows(len(entries), ctx.language, notes, rows, rejected, poll)
 
 
 # Differ between two sightings of one item without changing what is stored; the language
@@ -135,16 +142,21 @@ def label_languages(
     has stored; it labels whatever unlabelled row it still has to load. Returns the rows it
     labelled.
     """
+    from pipeline.entities import article_mentions
     from pipeline.language import identify_article
+    from pipeline.language.prior import credible_prior
     from pipeline.language.types import default_options
 
     labelled = [row for row in rows if run is None or _LABELLED.first_sighting(run, row)]
     # The settings' backend (NEWS_LANGID_BACKEND), read once per capture, not once per row.
     options = default_options()
+    # A declared language the items contradict (a CMS default) is no prior.
+    prior = credible_prior(prior, [f"{r.title}\n{r.body_text or ''}" for r in labelled], options)
     for row in labelled:
         result = identify_article(row.title, row.body_text or "", prior=prior, options=options)
         row.language, row.script = result.tag, result.script
         row.language_confidence = round(result.confidence, 4)
+        row.mentions = article_mentions(row)  # its entities, from the same title and text
     return labelled
 
 

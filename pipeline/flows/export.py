@@ -1,14 +1,14 @@
 """Export of a date range of ``v_articles`` to CSV or Parquet, streamed in batches.
 
 Rows are read with a server-side cursor (PostgreSQL) in publication order and written batch by
-batch, so memory stays flat however long the range; a progress bar shows on long runs.
+batch, so memory stays flat however long the range; the caller is told of each batch written
+(``progress``: the CLI shows a bar on a terminal).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -16,20 +16,20 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, bindparam, text
 
-from pipeline.archive.db import make_engine
+from pipeline.archive.db import make_read_only_engine
 from pipeline.archive.types import UTCDateTime
 from pipeline.config import Settings
+from pipeline.flows.progress import Progress, no_progress
 
 # The columns of v_articles (docs/analyst-contract.md), in its order; the export keeps all of them.
 COLUMNS = (
     "article_id", "outlet", "feed_url", "url", "title", "summary", "body_text", "section",
     "authors", "published_at", "first_seen_at", "language", "script", "language_confidence",
-    "story_id", "duplicate_of", "syndicated_from",
+    "story_id", "duplicate_of", "syndicated_from", "date_flag", "updated_at", "versions",
+    "last_changed_at",
 )  # fmt: skip
-TIMESTAMPS = ("published_at", "first_seen_at")
+TIMESTAMPS = ("published_at", "first_seen_at", "updated_at", "last_changed_at")
 FORMATS = ("csv", "parquet")
-# Below this many rows an export takes a moment: no progress bar.
-PROGRESS_MIN_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,8 @@ class _ParquetWriter:
                 kind = pa.timestamp("us", tz="UTC")
             elif name == "language_confidence":
                 kind = pa.float64()
+            elif name == "versions":
+                kind = pa.int64()
             else:
                 kind = pa.string()
             fields.append(pa.field(name, kind))
@@ -138,45 +140,26 @@ class _ParquetWriter:
         self._writer.close()
 
 
-def _progress(total: int, options: ExportOptions):
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    show = options.progress
-    if show is None:
-        show = sys.stderr.isatty() and total >= PROGRESS_MIN_ROWS
-    progress = Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),  # stdout stays for the summary line
-        disable=not show,
-        transient=False,
-    )
-    return progress
-
-
-def export_articles(options: ExportOptions) -> ExportResult:
-    """Write the articles published in the range to ``options.output``."""
+def export_articles(options: ExportOptions, progress: Progress = no_progress) -> ExportResult:
+    """Write the articles published in the range to ``options.output`` (read-only on the
+    archive); ``progress("export", rows written, rows in the range)`` follows each batch."""
     if options.format not in FORMATS:
         raise ValueError(f"unknown export format {options.format!r}; use one of {FORMATS}")
     if options.date_to < options.date_from:
         raise ValueError("the range ends before it starts")
+    engine: Engine = make_read_only_engine(options.archive_url)
     options.output.parent.mkdir(parents=True, exist_ok=True)
-    engine: Engine = make_engine(options.archive_url)
     written = 0
     try:
         with engine.connect() as connection:
             total = count_rows(connection, options)
             writer = (_CsvWriter if options.format == "csv" else _ParquetWriter)(options.output)
             try:
-                with _progress(total, options) as progress:
-                    task = progress.add_task(f"export {options.output.name}", total=total)
-                    for batch in iter_batches(connection, options):
-                        writer.write(batch)
-                        written += len(batch)
-                        progress.update(task, advance=len(batch))
+                progress("export", 0, total)
+                for batch in iter_batches(connection, options):
+                    writer.write(batch)
+                    written += len(batch)
+                    progress("export", written, total)
             finally:
                 writer.close()
     finally:
@@ -203,7 +186,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, progress: Progress = no_progress) -> int:
     settings = Settings.from_env(archive_url=args.db)
     suffix = args.output.suffix.lower().lstrip(".")
     options = ExportOptions(
@@ -216,6 +199,6 @@ def run(args: argparse.Namespace) -> int:
         outlet=args.outlet,
         progress=args.progress,
     )
-    result = export_articles(options)
+    result = export_articles(options, progress)
     print(f"exported {result.rows} articles to {result.path} ({result.bytes} bytes)")
     return 0

@@ -269,8 +269,13 @@ def _record_health(connection: Connection, judged: list[_Judged]) -> None:
             unconditional.append((feed_id, started))
         else:
             conditional.append((feed_id, started))
-    record_successes(connection, conditional)
-    record_successes(connection, unconditional, unconditional=True)
+    # Response headers (Cache-Control, Expires) feed each one's next poll (fetch.schedule).
+    headers = {j.attempt.ref.feed_id: j.attempt.result.headers for j in judged}
+    kept = frozenset(j.attempt.ref.feed_id for j in judged if j.not_modified)
+    record_successes(connection, conditional, headers=headers, not_modified=kept)
+    record_successes(
+        connection, unconditional, unconditional=True, headers=headers, not_modified=kept
+    )
 
 
 def _outcome(j: _Judged, fetch_id: int) -> FetchOutcome:

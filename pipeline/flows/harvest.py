@@ -13,6 +13,7 @@ touches every document once, and running it again leaves the archive as it was.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -25,8 +26,11 @@ from pipeline.archive.models import CaptureRow, FeedRow, HarvestRow, OutletRow
 from pipeline.archive.upsert import upsert
 from pipeline.config import Settings
 from pipeline.fetch import FetchOptions, fetch
+from pipeline.flows.progress import Progress, no_progress
 from pipeline.flows.window import Window
 from pipeline.parse.sitemaps import SitemapEntry, SitemapError, parse_sitemap
+
+log = logging.getLogger(__name__)
 
 CAPTURES = CaptureRow.__table__
 FEEDS = FeedRow.__table__
@@ -346,7 +350,11 @@ def harvest_day(
 
 
 def history_captures(
-    engine: Engine, window: Window, settings: Settings, run_id: str | None = None
+    engine: Engine,
+    window: Window,
+    settings: Settings,
+    run_id: str | None = None,
+    progress: Progress = no_progress,
 ) -> HarvestOutcome:
     """Captures a history run must process: (a) live ones of the window, (b) harvested days.
 
@@ -360,7 +368,9 @@ def history_captures(
     feeds = history_feeds(engine)
     # Without outlets that offer history there is nothing to harvest: no per-day queries.
     days = days_starting_in(window) if feeds else []
-    for day in days:
+    for n, day in enumerate(days):
+        progress("harvest", n, len(days))
+        before = (len(outcome.capture_ids), outcome.documents, outcome.harvested_days)
         polled = _feeds_polled_on(engine, day)
         unpolled = [feed for feed in feeds if feed.feed_id not in polled]
         ledger = _ledger(engine, (feed.feed_id for feed in unpolled), day)
@@ -374,6 +384,21 @@ def history_captures(
             outcome.capture_ids.extend(captured)
             outcome.documents += documents
             outcome.harvested_days += 1
+        log.info(
+            "harvested day %s: %d feeds harvested, %d documents fetched, %d captures to process",
+            day,
+            outcome.harvested_days - before[2],
+            outcome.documents - before[1],
+            len(outcome.capture_ids) - before[0],
+        )
+    progress("harvest", len(days), len(days))
+    log.info(
+        "history window %s: %d live captures reprocessed, %d feed-days harvested, %d documents",
+        window.days[0] if window.days else "-",
+        len(live),
+        outcome.harvested_days,
+        outcome.documents,
+    )
     return outcome
 
 

@@ -26,9 +26,11 @@ from pipeline.fetch import FetchOptions, FetchSession
 from pipeline.fetch.client import run_sync
 from pipeline.fetch.health import due_feed_filter
 from pipeline.fetch.politeness import ROBOTS_TTL_S, PolitenessMemory, robots_origin
+from pipeline.flows.feed_states import refresh_feed_states
 from pipeline.flows.fetch_records import FetchOutcome, FetchWriter
 from pipeline.flows.harvest import history_captures
 from pipeline.flows.process import CAPTURES, ProcessOutcome, process_captures, utcnow
+from pipeline.flows.progress import Progress, no_progress
 from pipeline.flows.window import Window, resolve_window
 from pipeline.sources.registry import load_registry
 
@@ -115,7 +117,12 @@ def fetch_feed(
 
 
 def fetch_feeds(
-    engine: Engine, feed_ids: list[int], settings: Settings, *, run_id: str | None = None
+    engine: Engine,
+    feed_ids: list[int],
+    settings: Settings,
+    *,
+    run_id: str | None = None,
+    progress: Progress = no_progress,
 ) -> list[FetchOutcome]:
     """Fetch many feeds at once inside this process: one async client, per-host limits held.
 
@@ -133,10 +140,29 @@ def fetch_feeds(
             since = utcnow() - timedelta(seconds=ROBOTS_TTL_S)
             origins = (robots_origin(ref.url) for ref in refs)
             memory.stored_robots.update(store.robots_files(connection, origins, since))
-    outcomes = run_sync(_fetch_all(engine, refs, settings, run_id, memory))
+    outcomes = run_sync(_fetch_all(engine, refs, settings, run_id, memory, progress))
     _keep_robots(engine, memory)
     order = {feed_id: i for i, feed_id in enumerate(feed_ids)}
-    return sorted(outcomes, key=lambda o: order.get(o.feed_id, len(order)))
+    outcomes = sorted(outcomes, key=lambda o: order.get(o.feed_id, len(order)))
+    _log_fetched(outcomes)
+    return outcomes
+
+
+def _log_fetched(outcomes: list[FetchOutcome]) -> None:
+    """One line per batch fetched, for the task log."""
+    if not outcomes:
+        return
+    label = outcomes[0].label if len(outcomes) == 1 else f"{len(outcomes)} feeds"
+    errors = Counter(o.error_class for o in outcomes if o.error_class)
+    log.info(
+        "fetched %s: %d new bodies, %d not modified, %d unchanged, %d failed%s",
+        label,
+        sum(1 for o in outcomes if o.capture_id is not None),
+        sum(1 for o in outcomes if o.not_modified),
+        sum(1 for o in outcomes if o.unchanged),
+        sum(errors.values()),
+        f" ({', '.join(f'{k}={v}' for k, v in sorted(errors.items()))})" if errors else "",
+    )
 
 
 def _keep_robots(engine: Engine, memory: PolitenessMemory) -> None:
@@ -161,9 +187,11 @@ async def _fetch_all(
     settings: Settings,
     run_id: str | None,
     memory: PolitenessMemory,
+    progress: Progress = no_progress,
 ) -> list[FetchOutcome]:
     options = FetchOptions.from_settings(settings)
     writer = FetchWriter(engine, run_id, expected=len(refs))
+    done = 0
     try:
         async with FetchSession(
             options, concurrency=settings.fetch_concurrency, memory=memory
@@ -177,7 +205,11 @@ async def _fetch_all(
                     etag=None if unconditional else ref.etag,
                     last_modified=None if unconditional else ref.last_modified,
                 )
-                return await asyncio.wrap_future(writer.submit(ref, result, started))
+                outcome = await asyncio.wrap_future(writer.submit(ref, result, started))
+                nonlocal done
+                done += 1
+                progress("fetch", done, len(refs))
+                return outcome
 
             return list(await asyncio.gather(*(one(ref) for ref in refs)))
     finally:
@@ -229,27 +261,38 @@ def fetch_batch(
 
 
 def process_window(
-    engine: Engine, capture_ids: list[int], window: Window, settings: Settings
+    engine: Engine,
+    capture_ids: list[int],
+    window: Window,
+    settings: Settings,
+    progress: Progress = no_progress,
 ) -> ProcessOutcome:
     """Process the captures a run fetched; in a live window also the ones its earlier attempts
-    left unprocessed, and then the window's days of coverage."""
+    left unprocessed, and then the window's days of coverage and the feeds' operator states
+    (``flows.feed_states``: "silent" needs the items just parsed)."""
     if window.mode == "live":
         capture_ids = [*capture_ids, *unprocessed_captures(engine, window.start, window.end)]
-    outcome = process_captures(engine, capture_ids, settings)
+    outcome = process_captures(engine, capture_ids, settings, progress=progress)
     if window.mode == "live":
         refresh_coverage(engine, window.days)
+        refresh_feed_states(engine, settings, utcnow())
     return outcome
 
 
 def harvest_window(
-    engine: Engine, window: Window, settings: Settings, *, run_id: str | None = None
+    engine: Engine,
+    window: Window,
+    settings: Settings,
+    *,
+    run_id: str | None = None,
+    progress: Progress = no_progress,
 ) -> ProcessOutcome:
     """A history window: reprocess what was captured then and harvest the outlets' archives
     (``pipeline.flows.harvest``); nothing for a live window."""
     if window.mode != "history":
         return ProcessOutcome()
-    found = history_captures(engine, window, settings, run_id=run_id)
-    outcome = process_captures(engine, found.capture_ids, settings)
+    found = history_captures(engine, window, settings, run_id=run_id, progress=progress)
+    outcome = process_captures(engine, found.capture_ids, settings, progress=progress)
     refresh_coverage(engine, window.days)
     return outcome
 
@@ -266,16 +309,22 @@ def manual_window() -> Window:
 
 
 def ingest_once(
-    settings: Settings, feed_urls: list[str] | None = None, *, run_id: str | None = None
+    settings: Settings,
+    feed_urls: list[str] | None = None,
+    *,
+    run_id: str | None = None,
+    progress: Progress = no_progress,
 ) -> RunSummary:
     """The DAG's live run in one process, step by step: the CLI's ``ingest``."""
     window = manual_window()
     engine, feed_ids = prepare(settings, feed_urls)
-    fetches = fetch_feeds(engine, feed_ids, settings, run_id=run_id)
+    fetches = fetch_feeds(engine, feed_ids, settings, run_id=run_id, progress=progress)
     captures = [f.capture_id for f in fetches if f.capture_id is not None]
-    processed = process_window(engine, captures, window, settings)
-    processed.add(harvest_window(engine, window, settings, run_id=run_id))
-    return summarise(fetches, processed)
+    processed = process_window(engine, captures, window, settings, progress)
+    processed.add(harvest_window(engine, window, settings, run_id=run_id, progress=progress))
+    summary = summarise(fetches, processed)
+    log.info("run summary: %s", "; ".join(summary.lines()))
+    return summary
 
 
 def summary_from_xcom(

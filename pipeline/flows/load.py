@@ -27,6 +27,8 @@ from pipeline.dedup.stories import (
     singleton_stories,
     store_signatures,
 )
+from pipeline.flows import versions
+from pipeline.flows.mentions import store_mentions
 from pipeline.types import Article
 
 quarantine = articles.quarantine
@@ -62,7 +64,9 @@ IDENTITY = ("outlet_id", "feed_id", "url", "guid", "first_seen_at", "capture_id"
 
 
 def _fullness(row: Article) -> tuple:
-    return (not row.partial, _text_length(row), row.body_text or "")
+    # The newest full sighting: an edit that shortens the text still wins (flows.versions).
+    seen = row.sighted_at or row.first_seen_at
+    return (not row.partial, seen, _text_length(row), row.body_text or "")
 
 
 def _sighting(row: Article) -> tuple:
@@ -70,7 +74,7 @@ def _sighting(row: Article) -> tuple:
 
 
 def fullest_per_id(rows: list[Article]) -> list[Article]:
-    """One row per article id: the fullest text, under the identity of the first sighting.
+    """One row per article id: the newest full text, under the identity of the first sighting.
 
     An article listed by two feeds (one with full text, one with a summary) must come out the
     same whichever capture is loaded first; ties go to the greater text, so the pick is stable.
@@ -117,6 +121,9 @@ def load_batch(
 ) -> Loaded:
     """``load_articles``, also telling which article ids were not in the archive before."""
     options = options or LoadOptions()
+    for row in rows:
+        row.sighted_at = row.sighted_at or row.first_seen_at
+    sightings = rows
     rows = fullest_per_id(rows)
     counts = LoadCounts(seen=len(rows))
     if not rows:
@@ -138,7 +145,16 @@ def load_batch(
                 # A fallback date is the first sighting, whichever capture is being reprocessed.
                 row.published_at = first_seen
     new_ids = {r.id for r in rows} - set(existing)
-    strip_boilerplate(connection, rows, new_ids, datetime.now(UTC), options.boilerplate)
+    versions.keep_latest_update(sightings, rows, existing)
+    others = versions.other_sightings(sightings, rows)
+    raw_texts = {id(r): r.body_text for r in (*rows, *others)}
+    strip_boilerplate(connection, rows, new_ids, datetime.now(UTC), options.boilerplate, others)
+    # An old capture reprocessed after a newer one leaves the newer text in place.
+    plan = versions.plan_versions(connection, rows, others, raw_texts, existing)
+    rows = [r for r in rows if r.id not in plan.stale]
+    if not rows:
+        plan.store(connection)
+        return Loaded(counts, set())
     items = _dedup_items(rows)
     relinked = _relinkable(connection, items, existing)
     new_items = [i for i in items if i.row.id in new_ids or i.row.id in relinked]
@@ -147,6 +163,8 @@ def load_batch(
     counts.duplicates = linked.exact + linked.near + linked.rerooted
     counts.near_duplicates = linked.near
     changed = articles.upsert_articles(connection, _columns(connection, rows))
+    store_mentions(connection, rows)
+    plan.store(connection)
     articles.set_story_links(
         connection,
         [
@@ -167,18 +185,23 @@ def strip_boilerplate(
     new_ids: set[str],
     now: datetime,
     options: BoilerplateOptions | None = None,
+    uncounted: list[Article] | None = None,
 ) -> int:
     """Remove learned boilerplate from ``body_text`` (and ``body_html``) of ``rows`` in place and
-    count the paragraphs of the new ones. Returns the number of paragraphs removed."""
+    count the paragraphs of the new ones; ``uncounted`` rows (other sightings of the same
+    articles) are cleaned alike but not counted. Returns the number of paragraphs removed."""
     options = options or BoilerplateOptions()
     by_outlet: dict[int, list[tuple[Article, list[str], dict[str, str]]]] = defaultdict(list)
-    for row in rows:
+    counted = {id(row) for row in rows}
+    for row in (*rows, *(uncounted or ())):
         paragraphs = (row.body_text or "").split("\n\n")
         by_outlet[row.outlet_id].append((row, paragraphs, candidates(paragraphs, options)))
     removed = 0
     increments: list[dict] = []
     for outlet_id, items in by_outlet.items():
-        batch = Counter(k for row, _p, c in items if row.id in new_ids for k in c)
+        batch = Counter(
+            k for row, _p, c in items if row.id in new_ids and id(row) in counted for k in c
+        )
         keys = sorted({k for _r, _p, c in items for k in c})
         stored = segments.stored_counts(connection, outlet_id, keys)
         boiler = boilerplate_keys(keys, stored, batch, options)

@@ -36,6 +36,7 @@ from pipeline.flows.capture_rows import (
     page_rows,
 )
 from pipeline.flows.load import LoadCounts, load_batch, quarantine
+from pipeline.flows.progress import Progress, no_progress
 from pipeline.parse import ParseError, budget
 from pipeline.parse.budget import ParseBudget
 from pipeline.parse.feeds import PendingParse, start_in_budget
@@ -171,6 +172,8 @@ class _Prepared:
     # of the rows kept (remembered once they are stored).
     repeated: int = 0
     keys: list[int] = field(default_factory=list)
+    # The feed document's rhythm (CaptureRows.poll), stored on the feed row for the schedule.
+    poll: dict | None = None
 
 
 class _Loaded:
@@ -232,6 +235,51 @@ def _record_parse_error(engine: Engine, capture, exc: ParseError, now: datetime)
             record_failure(connection, capture.feed_id, exc.error_class, exc.message, now, None)
 
 
+def _archive_failure(exc: BaseException) -> bool:
+    """The archive itself failing (connection, server, disk, locks, permissions, a read-only
+    database), not one capture: these stop the task. A value the database refuses (DataError,
+    IntegrityError) is the capture's fault."""
+    if isinstance(exc, sa_exc.DBAPIError):
+        return not isinstance(exc, (sa_exc.DataError, sa_exc.IntegrityError))
+    return isinstance(exc, (sa_exc.SQLAlchemyError, OSError))
+
+
+# The error class of a capture quarantined for an unexpected exception (its message names the
+# exception's own class).
+CAPTURE_ERROR = "capture_error"
+
+
+def _quarantine_capture(engine: Engine, capture, exc: BaseException, now: datetime):
+    """Set a capture aside after an unexpected exception: its fetch row carries the error, a
+    quarantine row the exception's class and message, and the capture counts as processed (it
+    is not retried every run; reprocessing a window retries it with the code of that day)."""
+    message = f"{type(exc).__name__}: {exc}"[:1000]
+    with engine.begin() as connection:
+        connection.execute(
+            update(FETCHES)
+            .where(FETCHES.c.capture_id == capture.id)
+            .values(error_class=CAPTURE_ERROR, error_message=message, items_seen=0, items_new=0)
+        )
+        quarantined = quarantine(
+            connection,
+            [
+                {
+                    "feed_id": capture.feed_id,
+                    "capture_id": capture.id,
+                    "item_key": f"capture:{capture.id}",
+                    "reason": CAPTURE_ERROR,
+                    "detail": message,
+                    "excerpt": None,
+                    "first_seen_at": now,
+                }
+            ],
+        )
+        connection.execute(
+            update(CAPTURES).where(CAPTURES.c.id == capture.id).values(processed_at=now)
+        )
+    return ProcessOutcome(captures=1, quarantined=quarantined, errors=Counter({CAPTURE_ERROR: 1}))
+
+
 def _prepare(
     engine: Engine,
     capture,
@@ -257,8 +305,25 @@ def _prepare(
     ]  # fmt: skip
     label_languages(unlabelled, built.language)
     return _Prepared(
-        capture, built.entries, rows, built.rejected, built.notes, missing, repeated, keys
-    )
+        capture, built.entries, rows, built.rejected, built.notes, missing, repeated, keys,
+        built.poll,
+    )  # fmt: skip
+
+
+def _record_rhythm(connection: Connection, batch: list[_Prepared]) -> None:
+    """What each live feed document said of its rhythm, for pipeline.fetch.schedule (0011)."""
+    rows = [
+        {"b_feed": p.capture.feed_id, **{f"b_{k}": v for k, v in p.poll.items()}}
+        for p in batch
+        if p.poll is not None and p.capture.kind == "feed"
+    ]
+    if rows:
+        connection.execute(
+            update(FEEDS)
+            .where(FEEDS.c.id == bindparam("b_feed"))
+            .values({k.removeprefix("b_"): bindparam(k) for k in rows[0] if k != "b_feed"}),
+            rows,
+        )
 
 
 def _load(connection: Connection, batch: list[_Prepared], now: datetime) -> ProcessOutcome:
@@ -307,6 +372,7 @@ def _load(connection: Connection, batch: list[_Prepared], now: datetime) -> Proc
         ),
         fetch_rows,
     )
+    _record_rhythm(connection, batch)
     if validators:
         # In capture order: of two polls of one feed, the later one's validators stay.
         connection.execute(
@@ -333,22 +399,20 @@ def _load_batch(engine: Engine, batch: list[_Prepared]) -> ProcessOutcome:
     try:
         with engine.begin() as connection:
             return _load(connection, batch, utcnow())
-    except (sa_exc.OperationalError, sa_exc.InterfaceError):
-        raise  # the server or the connection, not a capture: the task fails loudly
-    except Exception:
-        if len(batch) == 1:
-            raise
+    except Exception as exc:
+        if _archive_failure(exc):
+            raise  # the server or the connection, not a capture: the task fails loudly
         log.warning("loading a batch of %d captures failed; loading one by one", len(batch))
-    total, failure = ProcessOutcome(), None
+    total = ProcessOutcome()
     for prepared in batch:
         try:
             with engine.begin() as connection:
                 total.add(_load(connection, [prepared], utcnow()))
-        except Exception as exc:  # noqa: BLE001 - raised below, after the other captures
-            log.exception("loading capture %s failed", prepared.capture.id)
-            failure = failure or exc
-    if failure is not None:
-        raise failure
+        except Exception as exc:  # noqa: BLE001 - the capture the database refused is set aside
+            if _archive_failure(exc):
+                raise
+            log.exception("loading capture %s failed; quarantined", prepared.capture.id)
+            total.add(_quarantine_capture(engine, prepared.capture, exc, utcnow()))
     return total
 
 
@@ -423,8 +487,51 @@ def _parsed_ahead(engine: Engine, ids: list[int], settings: Settings, run: str):
     yield from ahead
 
 
+class _DayLog:
+    """One log line per day of captures processed (captures come in id order, so by fetch
+    time): a long backfill shows in the task log as it goes, not at its end."""
+
+    def __init__(self) -> None:
+        self.day: str | None = None
+        self.captures = 0
+        self.errors = 0
+
+    def capture(self, capture, total: ProcessOutcome) -> None:
+        day = f"{capture.fetched_at:%Y-%m-%d}"
+        if day != self.day:
+            self.close(total)
+            self.day, self.captures, self.errors = day, 0, sum(total.errors.values())
+        self.captures += 1
+
+    def close(self, total: ProcessOutcome) -> None:
+        if self.day is not None and self.captures:
+            errors = sum(total.errors.values()) - self.errors
+            log.info("processed day %s: %d captures, %d errors", self.day, self.captures, errors)
+        self.day = None
+
+
+def _log_processed(total: ProcessOutcome) -> None:
+    counts = total.counts
+    log.info(
+        "processed %d captures: %d items seen, %d new, %d updated, %d duplicates, "
+        "%d quarantined, %d errors",
+        total.captures,
+        counts.seen,
+        counts.new,
+        counts.updated,
+        counts.duplicates,
+        total.quarantined,
+        sum(total.errors.values()),
+    )
+
+
 def process_captures(
-    engine: Engine, capture_ids: list[int], settings: Settings, *, shutdown: bool = True
+    engine: Engine,
+    capture_ids: list[int],
+    settings: Settings,
+    *,
+    shutdown: bool = True,
+    progress: Progress = no_progress,
 ) -> ProcessOutcome:
     """Parse captures in id order and load them in batches of about ``settings.process_batch``
     articles, one transaction each, in order: memory is bounded by the batch, not by the run."""
@@ -434,8 +541,11 @@ def process_captures(
     pending: list[_Prepared] = []
     size = 0
     ids = sorted(set(capture_ids))
+    days = _DayLog()
     try:
         for n, (capture, parsing) in enumerate(_parsed_ahead(engine, ids, settings, loaded.run)):
+            days.capture(capture, total)
+            progress("process", n, len(ids))
             if n % STATISTICS_EVERY == 0:
                 # A long window grows the archive many times over within one call.
                 refresh_statistics(engine)
@@ -445,6 +555,12 @@ def process_captures(
                 _record_parse_error(engine, capture, exc, utcnow())
                 total.add(ProcessOutcome(captures=1, errors=Counter({exc.error_class: 1})))
                 continue
+            except Exception as exc:  # noqa: BLE001 - one poisoned capture never stops a run
+                if _archive_failure(exc):
+                    raise  # the archive itself cannot be read or written: the task fails
+                log.exception("processing capture %s failed; quarantined", capture.id)
+                total.add(_quarantine_capture(engine, capture, exc, utcnow()))
+                continue
             pending.append(prepared)
             size += len(prepared.rows) + len(prepared.rejected) + 1
             if size >= settings.process_batch:
@@ -453,6 +569,9 @@ def process_captures(
         if pending:
             loader.submit(pending)
         total.add(loader.finish())
+        days.close(total)
+        progress("process", len(ids), len(ids))
+        _log_processed(total)
     finally:
         loader.stop()
         if shutdown:

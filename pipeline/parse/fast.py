@@ -80,6 +80,8 @@ _ITEM_HARMLESS = {
     "media_rating", "media_restriction", "media_license", "media_player", "contributor",
     "rights", "copyright", "language", "dc_language",
 }  # fmt: skip
+# Feed-level polling hints handed up to the schedule: RSS <ttl>, the syndication module's period.
+POLL_HINT_KEYS = ("ttl", "sy_updateperiod", "sy_updatefrequency")
 _IMAGE_PARTS = {"title", "link", "url", "width", "height", "description"}
 _TEXTINPUT_PARTS = {"title", "link", "description", "name"}
 
@@ -577,6 +579,9 @@ def _feed_child(doc: _Document, el, name: str, feed: dict, depth: int) -> None:
                 raise Unsupported("unexpected markup in the RSS 1.0 item list")
     else:
         _check_inert(el)
+        if name in POLL_HINT_KEYS and not len(el):
+            # Polling hints (pipeline.fetch.schedule): feedparser keeps them as plain feed keys.
+            feed[name] = (el.text or "").strip()
 
 
 def _walk(doc: _Document, container, item_name: str, depth: int) -> dict:

@@ -10,8 +10,10 @@ under a time and memory budget (pipeline.parse.budget).
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from time import struct_time
+from types import SimpleNamespace
 from urllib.parse import urljoin, urlsplit
 
 from pipeline.parse.budget import (
@@ -23,6 +25,7 @@ from pipeline.parse.budget import (
 )
 from pipeline.parse.decode import as_utf8_xml, decode_document
 from pipeline.parse.guard import GuardError, guard_document, limit_nesting
+from pipeline.parse.jsonfeed import NotJsonFeed, looks_like_json, parse_json_feed
 from pipeline.text.controls import strip_controls, truncate
 
 # Entries beyond this are dropped; hostile feeds list 100,000 items (docs/hostile-inputs.md case 23).
@@ -59,6 +62,11 @@ class Entry:
     published_raw: str | None = None
     published_struct: struct_time | None = None
     orig_link: str | None = None
+    # The title of the item's <source> element: the outlet it was taken from.
+    source_name: str | None = None
+    # The modified time the item gives (atom:updated, dcterms:modified, article:modified_time).
+    updated_raw: str | None = None
+    updated_struct: struct_time | None = None
 
 
 @dataclass
@@ -74,11 +82,51 @@ class ParsedFeed:
     encoding: str = "utf-8"
     # What the guards changed: charset repairs, stripped declarations, dropped items.
     notes: list[str] = field(default_factory=list)
+    # Feed-level polling hints (ttl, sy_updateperiod, sy_updatefrequency) for
+    # pipeline.fetch.schedule, as short strings.
+    poll_hints: dict[str, str] = field(default_factory=dict)
+
+
+# Character references that stand for a colon, whitespace or a control: in a link they hide a
+# scheme (``javascript&colon;alert(1)``, ``java&#x09;script:``). The parsers resolve the link
+# before we see it, and a resolution may eat the ``;`` (``.../javascript&colonalert(1)``), so
+# in the path (where ``&`` separates no parameters: ``?tab=news`` is fine) named ones match
+# without it.
+_HIDING_REF = re.compile(
+    r"&(?:colon|tab|newline);|&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}))", re.I
+)
+_HIDING_NAME = re.compile(r"&(?:colon|tab|newline)", re.I)
+_AMP = re.compile(r"&amp;?", re.I)
+
+
+def _hides_something(link: str) -> bool:
+    # feedparser's lenient parser leaves a link's entities as written, and resolving may eat
+    # their ";": "&amp;#x09;" and "&amp#x09;" are "&#x09;".
+    while "&amp" in link:
+        link = _AMP.sub("&", link)
+    if _HIDING_NAME.search(re.split(r"[?#]", link, maxsplit=1)[0]):
+        return True
+    for match in _HIDING_REF.finditer(link):
+        hex_digits, digits = match.groups()
+        if hex_digits is None and digits is None:
+            return True  # &colon; &Tab; &NewLine;
+        code = int(hex_digits, 16) if hex_digits else int(digits)
+        if code <= 0x20 or code == 0x3A or 0x7F <= code <= 0xA0 or _is_space(code):
+            return True
+    return False
+
+
+def _is_space(code: int) -> bool:
+    return code <= 0x10FFFF and chr(code).isspace()
 
 
 def safe_link(link: str | None, base_url: str) -> str | None:
-    """An absolute http(s) URL resolved against ``base_url``, or None."""
+    """An absolute http(s) URL resolved against ``base_url``, or None. A link whose character
+    references stand for a colon, whitespace or a control is unusable and dropped: read as
+    relative it would become a made-up link on the feed's host."""
     if not link:
+        return None
+    if "&" in link and _hides_something(link):
         return None
     link = "".join(strip_controls(link).split())
     if not link or len(link) > MAX_URL_CHARS:
@@ -125,13 +173,18 @@ def _entry(raw, base_url: str) -> Entry:
         published_raw=_text(published_raw, 200) or None,
         published_struct=struct,
         orig_link=safe_link(raw.get("feedburner_origlink"), base_url),
+        source_name=_text((raw.get("source") or {}).get("title"), MAX_SHORT_FIELD_CHARS) or None,
+        # dict.get: feedparser's own get() answers "updated" with the published date when the
+        # item has none, and an updated time must be one the item gave.
+        updated_raw=_text(dict.get(raw, "updated"), 200) or None,
+        updated_struct=dict.get(raw, "updated_parsed"),
     )
 
 
 def _classify_non_feed(text: str) -> None:
     head = text.lstrip("\ufeff \t\r\n")[:2048].lower()
     if head.startswith(("{", "[")):
-        raise ParseError("unsupported_format", "JSON (JSON Feed is not supported)")
+        raise ParseError("unsupported_format", "JSON that is not a JSON Feed")
     if head.startswith(("<!doctype html", "<html")):
         raise ParseError("not_a_feed", "an HTML page where a feed was expected")
     if not head.startswith("<"):
@@ -148,7 +201,44 @@ def _guard(body: bytes, content_type: str | None, max_items: int):
         guarded = guard_document(decoded.text, max_items)
     except GuardError as exc:
         raise ParseError(exc.error_class, exc.message) from None
+    guarded.text = unusable_char_refs(guarded.text)
     return decoded, guarded
+
+
+_NUMERIC_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+# Longer digit runs are out of range anyway; the cap keeps int() cheap on hostile input.
+_MAX_REF_DIGITS = 12
+
+
+def _usable_code_point(code: int) -> bool:
+    """A code point that text may hold: not a surrogate, not beyond U+10FFFF, no C0 control but
+    tab and line breaks, no noncharacter U+FFFE/U+FFFF."""
+    if code in (0x9, 0xA, 0xD):
+        return True
+    if code < 0x20 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        return False
+    return code & 0xFFFE != 0xFFFE
+
+
+def _replace_ref(match: re.Match) -> str:
+    hex_digits, digits = match.groups()
+    raw = hex_digits or digits
+    if len(raw.lstrip("0")) > _MAX_REF_DIGITS:
+        return "&#xFFFD;"
+    code = int(raw, 16) if hex_digits else int(raw)
+    if _usable_code_point(code):
+        return match.group(0)
+    # A control says nothing; a surrogate or an out-of-range number stood for some character.
+    return "" if code < 0x20 else "&#xFFFD;"
+
+
+def unusable_char_refs(text: str) -> str:
+    """Numeric character references to code points no text may hold (``&#xD800;``, ``&#0;``,
+    ``&#x110000;``) replaced before any parser sees them: lxml refuses them (the document falls
+    to feedparser) and feedparser's lenient parser raises UnicodeEncodeError on a surrogate."""
+    if "&#" not in text:
+        return text
+    return _NUMERIC_REF.sub(_replace_ref, text)
 
 
 def _feedparser(
@@ -203,11 +293,30 @@ def parse_guarded(
     # Imported here, as feedparser is: only the parse worker needs lxml and feedparser loaded.
     from pipeline.parse.fast import parse_fast
 
+    if looks_like_json(body):
+        return _json_feed(body, base_url, max_items)
     decoded, guarded = _guard(body, content_type, max_items)
     data = as_utf8_xml(guarded.text)
-    parsed = parse_fast(data, base_url)
-    if parsed is None:
-        parsed = _feedparser(data, base_url)
+    try:
+        parsed = parse_fast(data, base_url)
+        if parsed is None:
+            parsed = _feedparser(data, base_url)
+        return _parsed_feed(parsed, decoded, guarded, base_url, max_items)
+    except (ParseError, MemoryError, RecursionError):
+        raise  # classified already, or mapped to a budget overrun by the caller
+    except Exception as exc:  # noqa: BLE001 - a parser's own bug is this document's parse error
+        raise ParseError("parse_error", f"{type(exc).__name__}: {exc}"[:1000]) from None
+
+
+def _json_feed(body: bytes, base_url: str, max_items: int) -> ParsedFeed:
+    """A JSON Feed (pipeline.parse.jsonfeed; always UTF-8, RFC 8259) through the same caps."""
+    text = strip_controls(body.decode("utf-8", errors="replace").lstrip("\ufeff"))
+    try:
+        parsed, dropped = parse_json_feed(text, max_items)
+    except NotJsonFeed as exc:
+        raise ParseError("unsupported_format", str(exc)) from None
+    decoded = SimpleNamespace(text=text, note=None, encoding="utf-8")
+    guarded = SimpleNamespace(items_dropped=dropped, notes=[])
     return _parsed_feed(parsed, decoded, guarded, base_url, max_items)
 
 
@@ -235,7 +344,15 @@ def _parsed_feed(parsed, decoded, guarded, base_url: str, max_items: int) -> Par
         truncated=guarded.items_dropped + max(0, len(raw_entries) - max_items),
         encoding=decoded.encoding,
         notes=notes,
+        poll_hints=_poll_hints(feed),
     )
+
+
+POLL_HINT_KEYS = ("ttl", "sy_updateperiod", "sy_updatefrequency")
+
+
+def _poll_hints(feed) -> dict[str, str]:
+    return {k: _text(feed[k], 40) for k in POLL_HINT_KEYS if isinstance(feed.get(k), str)}
 
 
 def parse_feed(

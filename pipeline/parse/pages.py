@@ -112,6 +112,7 @@ def _metadata(tree) -> dict:
         "ld": _json_ld(tree),
         "title": _title(tree),
         "published": _meta(tree, "article:published_time"),
+        "modified": _meta(tree, "article:modified_time", "og:updated_time"),
         "section": _meta(tree, "article:section"),
         "description": _meta(tree, "og:description", "description"),
         "canonical": canonical.get("href") if canonical is not None else None,
@@ -130,6 +131,8 @@ def page_entry(
     title = title or found.get("title")
     published_raw = found.get("published") or ld.get("datePublished")
     published = parse_w3c_datetime(published_raw) or (hint.when if hint else None)
+    modified_raw = found.get("modified") or ld.get("dateModified")
+    modified = parse_w3c_datetime(modified_raw) if isinstance(modified_raw, str) else None
     author = ld.get("author", {}).get("name") if isinstance(ld.get("author"), dict) else None
     section = found.get("section")
     link = found.get("canonical") or url
@@ -143,4 +146,6 @@ def page_entry(
         categories=[section] if section else [],
         published_raw=published_raw or (hint.when.isoformat() if hint and hint.when else None),
         published_struct=time.gmtime(published.timestamp()) if published else None,
+        updated_raw=modified_raw if isinstance(modified_raw, str) else None,
+        updated_struct=time.gmtime(modified.timestamp()) if modified else None,
     )

@@ -7,7 +7,7 @@ import json
 from datetime import date
 from typing import TextIO
 
-from pipeline.archive.db import make_engine
+from pipeline.archive.db import make_read_only_engine
 from pipeline.config import Settings
 from pipeline.search.query import SearchHit, SearchOptions, search
 
@@ -30,7 +30,7 @@ def format_hit(hit: SearchHit) -> str:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     settings = Settings.from_env(archive_url=args.db)
-    engine = make_engine(settings.archive_url)
+    engine = make_read_only_engine(settings.archive_url)
     options = SearchOptions(
         query=args.query,
         date_from=args.date_from,

@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Connection, Engine, bindparam, text
 
+from pipeline.archive.mentions import known_keys
 from pipeline.archive.types import UTCDateTime
+from pipeline.entities import resolve_name
 from pipeline.text.fold import comparison_text
 
 
@@ -60,14 +62,52 @@ def _bounds(options: SearchOptions) -> dict[str, object]:
     return params
 
 
+# A query of more words than this is not read as a name.
+_MAX_NAME_WORDS = 5
+
+
+def _named_entities(bind: Connection, query: str) -> list[str]:
+    """The stored entity keys a query naming an entity stands for (pipeline.entities): its
+    other scripts, cases and languages' forms ("Belgrade" -> Beograd, Beogradit, Београд)."""
+    if len(query.split()) > _MAX_NAME_WORDS:
+        return []
+    resolved = resolve_name(query)
+    return known_keys(bind, resolved.keys, None) if resolved.keys else []
+
+
+def _or_mentioned(dialect: str, join: str, condition: str, keys: list[str], params: dict):
+    """The match condition widened to the articles mentioning ``keys``."""
+    if dialect == "sqlite":
+        # The full-text join becomes a subquery, so that an OR can stand beside it.
+        condition = (
+            "a.id IN (SELECT k.article_id FROM article_search_keys k "
+            f"JOIN article_search s ON s.rowid = k.id WHERE {condition})"
+        )
+        join = ""
+    names = []
+    for i, key in enumerate(keys):
+        params[f"entity{i}"] = key
+        names.append(f":entity{i}")
+    mentioned = (
+        f"a.id IN (SELECT article_id FROM mentions WHERE entity_key IN ({', '.join(names)}))"
+    )
+    return join, f"({condition} OR {mentioned})"
+
+
 def search(bind: Engine | Connection, options: SearchOptions) -> list[SearchHit]:
-    """Articles matching every word of the query, newest first."""
+    """Articles matching every word of the query, newest first; a query that names an entity
+    also finds the articles mentioning it in any of its forms."""
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            return search(connection, options)
     terms = query_terms(options.query)
     if not terms:
         return []
     join, condition, match = _match_clause(bind.dialect.name, terms)
-    where = [condition]
     params: dict[str, object] = {"match": match, "limit": options.limit}
+    if keys := _named_entities(bind, options.query):
+        join, condition = _or_mentioned(bind.dialect.name, join, condition, keys, params)
+    where = [condition]
     for name, value in _bounds(options).items():
         where.append(f"a.published_at {'>=' if name == 'start' else '<'} :{name}")
         params[name] = value
@@ -93,11 +133,7 @@ def search(bind: Engine | Connection, options: SearchOptions) -> list[SearchHit]
         )
         .columns(published_at=UTCDateTime())
     )
-    if isinstance(bind, Engine):
-        with bind.connect() as connection:
-            rows = connection.execute(query, params).all()
-    else:
-        rows = bind.execute(query, params).all()
+    rows = bind.execute(query, params).all()
     return [
         SearchHit(
             article_id=r[0],

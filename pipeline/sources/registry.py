@@ -7,6 +7,7 @@ shape.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,14 @@ class FeedSpec:
     section: str | None = None
     kind: str = "rss"  # rss | atom | wordpress | sitemap
     verified: bool = False
+    # Manual poll interval ("30m", "1h", "1d"): overrides what the feed declares and how often it
+    # publishes (pipeline.fetch.schedule); None lets the schedule decide.
+    poll_every: str | None = None
+
+    @property
+    def poll_every_s(self) -> float | None:
+        """The override in seconds (validated when the registry is read)."""
+        return _duration_s(self.poll_every) if self.poll_every else None
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,28 @@ class Registry:
         return [(outlet, feed) for outlet in self.outlets for feed in outlet.feeds]
 
 
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def _duration_s(text: str) -> float:
+    """``"90s"``, ``"15m"``, ``"1h"``, ``"2d"``, ``"1w"`` in seconds; raises ValueError."""
+    match = _DURATION.match(text)
+    if not match or float(match.group(1)) <= 0:
+        raise ValueError(f"not a duration: {text!r} (use e.g. 30m, 1h, 1d)")
+    return float(match.group(1)) * _UNITS[match.group(2).lower()]
+
+
+def _checked_duration(value: object, url: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        _duration_s(str(value))
+    except ValueError as exc:
+        raise ValueError(f"feed {url}: poll_every: {exc}") from None
+    return str(value)
+
+
 def _outlet_from_dict(data: dict) -> Outlet:
     feeds = tuple(
         FeedSpec(
@@ -57,6 +88,7 @@ def _outlet_from_dict(data: dict) -> Outlet:
             section=f.get("section"),
             kind=f.get("kind", "rss"),
             verified=bool(f.get("verified", False)),
+            poll_every=_checked_duration(f.get("poll_every"), f["url"]),
         )
         for f in data.get("feeds", [])
     )

@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from pipeline.config import Settings
 from pipeline.ui.db import read_only_engine
 from pipeline.ui.page import render_error, render_page
-from pipeline.ui.queries import PageData, Window, page_data
+from pipeline.ui.queries import PageData, Window, WindowError, page_data
 
 MAX_DAYS = 366
 Days = Annotated[int, Query(ge=1, le=MAX_DAYS, description="days shown, ending with `end`")]
@@ -70,7 +70,11 @@ def create_app(archive_url: str | None = None, dependencies: Sequence[Depends] =
         """The page; ``end`` is the last day shown (UTC), today by default."""
         url = _archive_url(archive_url)
         try:
-            data = _load(url, _window(days, end))
+            window = _window(days, end)
+        except WindowError as exc:
+            return HTMLResponse(render_error(f"{exc}."), status_code=422)
+        try:
+            data = _load(url, window)
         except SQLAlchemyError as exc:
             message = f"The archive at {_label(url)} cannot be read ({type(exc).__name__}). "
             message += "Has `python -m pipeline migrate` run?"
@@ -79,7 +83,11 @@ def create_app(archive_url: str | None = None, dependencies: Sequence[Depends] =
 
     @router.get("/api/summary")
     def summary(days: Days = 30, end: date | None = None) -> JSONResponse:
-        data = _load(_archive_url(archive_url), _window(days, end))
+        try:
+            window = _window(days, end)
+        except WindowError as exc:
+            return JSONResponse({"detail": str(exc)}, status_code=422)
+        data = _load(_archive_url(archive_url), window)
         payload = asdict(data)
         payload["window"]["days"] = data.window.days
         return JSONResponse(_json_ready(payload))

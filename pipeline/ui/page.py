@@ -24,6 +24,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .state-ok { background: #dcfae6; color: #067647; }
 .state-failing { background: #fee4e2; color: #b42318; }
 .state-disabled { background: #eaecf0; color: #344054; }
+.state-silent { background: #fef0c7; color: #93370d; }
+.state-rate_limited { background: #e0eaff; color: #3538cd; }
 table.grid td { padding: 0; min-width: 22px; height: 20px; text-align: center; font-size: 11px;
   border: 1px solid #fff; }
 table.grid th.day { font-size: 10px; font-weight: normal; writing-mode: vertical-rl;
@@ -57,9 +59,24 @@ def _next_poll(feed: FeedHealth, now: datetime) -> str:
     if not feed.active:
         return "not polled"
     if feed.next_poll_at is None or feed.next_poll_at <= now:
-        # No back-off in force: the feed is polled by the next scheduled run.
-        return "next run"
-    return _when(feed.next_poll_at, now)
+        # Nothing defers it: the feed is polled by the next scheduled run.
+        when = "next run"
+    else:
+        when = _when(feed.next_poll_at, now)
+    if feed.poll_reason:
+        why = escape(feed.poll_reason)
+        when += f'<br><span class="muted" data-field="poll-reason">{why}</span>'
+    return when
+
+
+def _state(feed: FeedHealth, now: datetime) -> str:
+    """The operators' state with why and since when (flows.feed_states)."""
+    state = escape(feed.ops_state)
+    cell = f'<span class="state state-{state}">{state.replace("_", "-")}</span>'
+    if feed.ops_state != "ok" and feed.ops_state_reason:
+        cell += f'<br><span class="muted" data-field="state-reason">{escape(feed.ops_state_reason)}'
+        cell += f" (since {_when(feed.ops_state_since, now)})</span>"
+    return cell
 
 
 def _feed_row(feed: FeedHealth, now: datetime) -> str:
@@ -68,11 +85,12 @@ def _feed_row(feed: FeedHealth, now: datetime) -> str:
         message = escape(feed.last_error_message or "", quote=True)
         error = f'<span title="{message}">{escape(feed.last_error_class)}</span>'
     return (
-        f'<tr data-feed-id="{feed.feed_id}" data-state="{escape(feed.state)}">'
+        f'<tr data-feed-id="{feed.feed_id}" data-state="{escape(feed.state)}" '
+        f'data-ops-state="{escape(feed.ops_state)}">'
         f"<td>{escape(feed.outlet)}</td>"
         f'<td><a href="{escape(feed.feed_url, quote=True)}" target="_blank" rel="noopener '
         f'noreferrer">{escape(feed.feed_url)}</a></td>'
-        f'<td><span class="state state-{escape(feed.state)}">{escape(feed.state)}</span></td>'
+        f"<td>{_state(feed, now)}</td>"
         f"<td>{_when(feed.last_success_at, now)}</td>"
         f'<td class="num" data-field="failure-score">{feed.failure_score:.1f}</td>'
         f"<td>{error}</td>"

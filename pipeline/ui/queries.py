@@ -15,6 +15,16 @@ from sqlalchemy import Connection, bindparam, text
 
 from pipeline.archive.types import UTCDateTime
 
+# The days a window may span. Its bounds become timestamps (the day after the last one too) in
+# both databases' queries; no archive of online news holds a day before 1900, and 9999-12-31
+# has no next day.
+FIRST_SHOWABLE = date(1900, 1, 1)
+LAST_SHOWABLE = date(9999, 12, 30)
+
+
+class WindowError(ValueError):
+    """A window the page cannot show (the page and its API answer 422)."""
+
 
 @dataclass(frozen=True)
 class Window:
@@ -25,6 +35,14 @@ class Window:
 
     @classmethod
     def ending(cls, last: date, days: int) -> Window:
+        """The ``days`` days ending with ``last``; raises WindowError outside the showable
+        range."""
+        if not FIRST_SHOWABLE <= last <= LAST_SHOWABLE or days < 1:
+            raise WindowError(
+                f"end must be a day from {FIRST_SHOWABLE} to {LAST_SHOWABLE}, not {last}"
+            )
+        if (last - FIRST_SHOWABLE).days < days - 1:
+            raise WindowError(f"{days} days ending {last} start before {FIRST_SHOWABLE}")
         return cls(last - timedelta(days=days - 1), last)
 
     @property
@@ -50,6 +68,13 @@ class FeedHealth:
     fetches_24h: int
     failures_24h: int
     articles_7d: int
+    # Operators' state (pipeline.flows.feed_states, migration 0011): "ok", "silent", "failing",
+    # "disabled", "rate_limited", since when and why; why the next poll is when it is.
+    ops_state: str = "ok"
+    ops_state_since: datetime | None = None
+    ops_state_reason: str | None = None
+    poll_reason: str | None = None
+    newest_item_at: datetime | None = None
 
 
 @dataclass
@@ -101,11 +126,44 @@ ORDER BY CASE state WHEN 'failing' THEN 0 WHEN 'disabled' THEN 1 ELSE 2 END,
 """
 
 
+_OPERATOR_FIELDS = """
+SELECT id, ops_state, ops_state_since, ops_state_reason, poll_reason, newest_item_at FROM feeds
+"""
+_OPERATOR_ORDER = {"failing": 0, "disabled": 1, "rate_limited": 2, "silent": 3}
+
+
+def _operator_fields(connection: Connection) -> dict[int, dict]:
+    query = text(_OPERATOR_FIELDS).columns(
+        ops_state_since=UTCDateTime(), newest_item_at=UTCDateTime()
+    )
+    return {
+        r.id: {
+            "ops_state": r.ops_state or "ok",
+            "ops_state_since": r.ops_state_since,
+            "ops_state_reason": r.ops_state_reason,
+            "poll_reason": r.poll_reason,
+            "newest_item_at": r.newest_item_at,
+        }
+        for r in connection.execute(query)
+    }
+
+
+def _with_health(fields: dict, health: str) -> dict:
+    """The stored operators' state, unless health has moved on since it was stored (a feed
+    failing or disabled by this run's fetch, before the state refresh after processing)."""
+    if health in ("failing", "disabled") and fields.get("ops_state") != health:
+        return {**fields, "ops_state": health, "ops_state_since": None}
+    return fields
+
+
 def feed_health(connection: Connection) -> list[FeedHealth]:
+    """Every feed, those an operator should look at first (failing, disabled, rate-limited,
+    silent), then by failure score."""
     feeds = []
     query = text(_FEED_HEALTH).columns(
         last_fetch_at=UTCDateTime(), last_success_at=UTCDateTime(), next_poll_at=UTCDateTime()
     )
+    operator = _operator_fields(connection)
     for r in connection.execute(query):
         feeds.append(
             FeedHealth(
@@ -125,8 +183,10 @@ def feed_health(connection: Connection) -> list[FeedHealth]:
                 fetches_24h=int(r.fetches_24h),
                 failures_24h=int(r.failures_24h),
                 articles_7d=int(r.articles_7d),
+                **_with_health(operator.get(r.feed_id, {}), r.state),
             )
         )
+    feeds.sort(key=lambda f: _OPERATOR_ORDER.get(f.ops_state, 4))  # stable: keeps SQL order
     return feeds
 
 

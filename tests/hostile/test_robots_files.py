@@ -58,3 +58,29 @@ def test_a_missing_robots_txt_is_kept_and_a_failing_one_asked_again(sqlite_url, 
     assert fetch_errors(sqlite_url)[missing] is None
     # The stale 404 is left as it was: a failing answer never replaces a file.
     assert [tuple(r) for r in query(sqlite_url, "SELECT status FROM robots_files")] == [(404,)]
+
+
+def test_a_robots_txt_over_500_kib_is_cut_not_dropped(archive_url, hostile):
+    """RFC 9309 2.5: the first 500 KiB are parsed. A rule inside them holds; one past them is
+    not seen; the file is never read as empty ("allow everything")."""
+    filler = "".join(f"# line {n} of a long comment block\n" for n in range(20_000))
+    assert len(filler) > 600 * 1024
+    robots = "User-agent: *\nDisallow: /early/\n" + filler + "User-agent: *\nDisallow: /late/\n"
+    hostile.serve("/robots.txt", robots, content_type="text/plain")
+    early = hostile.serve("/early/feed.xml", good_feed(hostile.base_url))
+    late = hostile.serve("/late/feed.xml", good_feed(hostile.base_url))
+    for _ in range(2):  # the second cycle reads the kept file
+        run(archive_url, [early, late], hostile)
+        assert fetch_errors(archive_url) == {early: "robots_disallowed", late: None}
+    assert "/early/feed.xml" not in hostile.hits and hostile.hits["/robots.txt"] == 1
+    ((status, size),) = query(archive_url, "SELECT status, length(body) FROM robots_files")
+    assert status == 200 and 0 < size <= 500 * 1024
+
+
+def test_a_cut_robots_txt_ends_on_a_whole_line():
+    from pipeline.fetch.politeness import MAX_ROBOTS_BYTES, robots_text
+
+    body = b"User-agent: *\n" + b"#" * (MAX_ROBOTS_BYTES - 30) + b"\nDisallow: /archive/x\n"
+    text = robots_text(body)
+    assert text.endswith("#\n") and "Disallow" not in text
+    assert robots_text(b"User-agent: *\nDisallow: /a/\n") == "User-agent: *\nDisallow: /a/\n"

@@ -270,3 +270,41 @@ def test_expired_certificate_is_classified(sqlite_url, hostile, tmp_path):
         assert_good_loaded(sqlite_url)
     finally:
         secure.stop()
+
+
+def _declared_short(body: bytes, *, one_write: bool):
+    """200 with a Content-Length of half the body, then the whole body (a server counting
+    characters instead of bytes does this); in one write with the headers, or after them."""
+
+    def behaviour(handler, server) -> None:
+        head = (
+            "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+            f"Content-Length: {len(body) // 2}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        if one_write:
+            handler.wfile.write(head + body)
+        else:
+            handler.wfile.write(head)
+            handler.wfile.flush()
+            time.sleep(0.02)
+            handler.wfile.write(body)
+        handler.wfile.flush()
+
+    return behaviour
+
+
+def test_a_body_longer_than_its_content_length_is_always_a_protocol_error(sqlite_url, hostile):
+    from pipeline.fetch.client import FetchOptions, fetch
+    from tests.hostile.support import settings
+
+    body = good_feed(hostile.base_url).encode()
+    together = hostile.on("/together.xml", _declared_short(body, one_write=True))
+    after = hostile.on("/after.xml", _declared_short(body, one_write=False))
+    options = FetchOptions.from_settings(settings(sqlite_url, hostile))
+    # How the bytes fall into reads varies from run to run; the outcome must not.
+    outcomes = {(url, fetch(url, options=options).error_class) for url in [together, after] * 10}
+    assert outcomes == {(together, "protocol"), (after, "protocol")}
+    good = hostile.serve("/good.xml", body)
+    run(sqlite_url, [together, good], hostile)
+    assert fetch_errors(sqlite_url) == {together: "protocol", good: None}
+    assert_good_loaded(sqlite_url)

@@ -96,13 +96,15 @@ def test_html_json_and_text_are_classified_without_autodiscovery(sqlite_url, hos
         '{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": []}',
         content_type="application/feed+json",
     )
+    api = hostile.serve("/api.json", '{"data": [], "items": []}', content_type="application/json")
     text = hostile.serve("/feed.txt", "Ovo nije feed nego obican tekst.", content_type="text/plain")
     good = hostile.serve("/good.xml", good_feed(hostile.base_url))
     hostile.serve("/hidden-feed.xml", good_feed(hostile.base_url))
-    summary = run(sqlite_url, [page, json_feed, text, good], hostile)
+    summary = run(sqlite_url, [page, json_feed, api, text, good], hostile)
     errors = fetch_errors(sqlite_url)
     assert errors[page] == "not_a_feed"
-    assert errors[json_feed] == "unsupported_format"
+    assert errors[json_feed] is None  # JSON Feed 1.1 is read; this one lists no item
+    assert errors[api] == "unsupported_format"
     assert errors[text] == "not_a_feed"
     assert errors[good] is None
     assert summary.new == 2
