@@ -319,6 +319,7 @@ def _add_entity_commands(sub) -> None:
 def _add_analyst_commands(sub) -> None:
     from pipeline.archive.analyst_role import add_arguments as analyst_role_arguments
     from pipeline.flows.export import add_arguments as export_arguments
+    from pipeline.flows.history import add_arguments as history_arguments
     from pipeline.search.cli import add_arguments as search_arguments
 
     search = sub.add_parser("search", help="full-text search, any script, no diacritics needed")
@@ -330,8 +331,6 @@ def _add_analyst_commands(sub) -> None:
     role = sub.add_parser("analyst-role", help="create the read-only analyst role (PostgreSQL)")
     analyst_role_arguments(role)
     role.set_defaults(func=_analyst_role)
-    from pipeline.flows.history import add_arguments as history_arguments
-
     history = sub.add_parser("history", help="an article's versions and what changed")
     history_arguments(history)
     history.set_defaults(func=_history)

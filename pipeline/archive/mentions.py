@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Connection, String, bindparam, delete, select, text
 
 from pipeline.archive.bulk import copy_rows, create_stage, in_values, staged_upsert
+from pipeline.archive.filters import language_condition
 from pipeline.archive.models import EntityRow, MentionRow, MentionSourceRow
 from pipeline.archive.types import UTCDateTime
 from pipeline.archive.upsert import upsert
@@ -151,9 +152,7 @@ def _where(filters: MentionFilter, params: dict) -> list[str]:
         where.append("o.slug = :outlet")
         params["outlet"] = filters.outlet
     if filters.language:
-        where.append("(a.language = :language OR a.language LIKE :language_prefix)")
-        params["language"] = filters.language
-        params["language_prefix"] = filters.language + "-%"
+        where.append(language_condition("a.language", filters.language, params))
     if filters.kind:
         where.append("e.kind = :kind")
         params["kind"] = filters.kind

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, bindparam, text
 
 from pipeline.archive.db import make_read_only_engine
+from pipeline.archive.filters import language_condition
 from pipeline.archive.types import UTCDateTime
 from pipeline.config import Settings
 from pipeline.flows.progress import Progress, no_progress
@@ -61,8 +62,7 @@ def _where(options: ExportOptions) -> tuple[str, dict[str, object]]:
         "end": end,
     }
     if options.language:
-        clauses.append("(language = :language OR language LIKE :language_prefix)")
-        params |= {"language": options.language, "language_prefix": options.language + "-%"}
+        clauses.append(language_condition("language", options.language, params))
     if options.outlet:
         clauses.append("outlet = :outlet")
         params["outlet"] = options.outlet

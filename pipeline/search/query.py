@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Connection, Engine, bindparam, text
 
+from pipeline.archive.filters import language_condition
 from pipeline.archive.mentions import known_keys
 from pipeline.archive.types import UTCDateTime
 from pipeline.entities import resolve_name
@@ -112,9 +113,7 @@ def search(bind: Engine | Connection, options: SearchOptions) -> list[SearchHit]
         where.append(f"a.published_at {'>=' if name == 'start' else '<'} :{name}")
         params[name] = value
     if options.language:
-        where.append("(a.language = :language OR a.language LIKE :language_prefix)")
-        params["language"] = options.language
-        params["language_prefix"] = options.language + "-%"
+        where.append(language_condition("a.language", options.language, params))
     if options.outlet:
         where.append("o.slug = :outlet")
         params["outlet"] = options.outlet
